@@ -1,0 +1,119 @@
+"End-to-end tests of the `magnn` console script: real subprocesses, real files, real exit codes."
+import json, os, subprocess, sys
+from pathlib import Path
+import pytest
+import torch
+
+MAGNN = str(Path(sys.executable).parent/'magnn')
+
+def magnn(*args, cwd=None, env=None):
+    "Run the console script; return (exit code, stdout, stderr)."
+    e = dict(os.environ, **(env or {}))
+    p = subprocess.run([MAGNN, *map(str, args)], capture_output=True, text=True, cwd=cwd, env=e, timeout=900)
+    return p.returncode, p.stdout, p.stderr
+
+def one_line_error(code, err, *needles):
+    assert code == 2, err
+    lines = [l for l in err.strip().splitlines() if l.strip()]
+    assert len(lines) == 1 and lines[0].startswith('magnn: error: '), err
+    for n in needles: assert n in lines[0], lines[0]
+
+# ---- Table 1 statistics (issue: Done when) ----
+
+@pytest.mark.parametrize('name,expected', [
+    ('amazon-cds', dict(users=17052, items=35118, interactions=472265)),
+    ('ml-100k', dict(users=887, items=822, interactions=52764)),
+])
+def test_stats_json(shared_data, name, expected):
+    code, out, err = magnn('data', 'stats', name, '--data-dir', shared_data, '--json')
+    assert code == 0, err
+    s = json.loads(out)
+    assert {k: s[k] for k in expected} == expected
+    assert s['density'] == pytest.approx(expected['interactions'] / (expected['users'] * expected['items']))
+
+def test_stats_text_synthetic():
+    code, out, err = magnn('data', 'stats', 'synthetic')
+    assert code == 0, err
+    assert 'users' in out and 'interactions' in out
+
+# ---- training ----
+
+def test_train_default_writes_metrics(tmp_path):
+    "`magnn train` with no arguments: the default model on the embedded synthetic data."
+    code, out, err = magnn('train', cwd=tmp_path)
+    assert code == 0, err
+    found = list((tmp_path/'runs').rglob('metrics.json'))
+    assert len(found) == 1
+    m = json.loads(found[0].read_text())
+    for split in ('valid', 'test'):
+        assert 0 <= m[split]['recall@10'] <= 1 and 0 <= m[split]['ndcg@10'] <= 1
+    assert 'recall@10' in out and 'run folder' in out
+    run = found[0].parent
+    assert {p.name for p in run.iterdir()} >= {'config.json', 'metrics.json', 'log.jsonl', 'env.json', 'model.pt'}
+
+def test_train_bprmf_ml100k_beats_pop(shared_data, tmp_path):
+    "BPRMF must beat the popularity floor on ml-100k validation (the foundation issue's bar)."
+    res = {}
+    for model in ('pop', 'bprmf'):
+        code, out, err = magnn('train', '--model', model, '--dataset', 'ml-100k', '--data-dir', shared_data,
+                               '--quiet', '--out', tmp_path/model)
+        assert code == 0, err
+        res[model] = json.loads((tmp_path/model/'metrics.json').read_text())
+    assert res['bprmf']['valid']['ndcg@10'] > res['pop']['valid']['ndcg@10']
+    assert res['bprmf']['valid']['recall@10'] > res['pop']['valid']['recall@10']
+
+def test_results_table(tmp_path):
+    code, _, err = magnn('train', '--model', 'pop', '--quiet', '--out', tmp_path/'runs'/'pop')
+    assert code == 0, err
+    code, out, err = magnn('results', tmp_path/'runs')
+    assert code == 0, err
+    assert '| synthetic | pop |' in out
+
+# ---- bad input: one line, exit code 2, no partial files ----
+
+def test_unknown_dataset():
+    code, _, err = magnn('data', 'stats', 'amazon-cdz')
+    one_line_error(code, err, 'amazon-cdz', 'amazon-cds')
+
+def test_missing_files(tmp_path):
+    code, _, err = magnn('data', 'stats', 'ml-1m', '--data-dir', tmp_path, env={'MAGNN_DATA': str(tmp_path)})
+    one_line_error(code, err, 'ml-1m', '--data-dir')
+
+def test_missing_path(tmp_path):
+    code, _, err = magnn('data', 'stats', tmp_path/'nothing-here.csv')
+    assert code == 2, err
+
+def test_wrong_columns(tmp_path):
+    f = tmp_path/'ratings.csv'
+    f.write_text('a,b,c\n1,2,3\n4,5,6\n')
+    code, _, err = magnn('data', 'stats', f)
+    one_line_error(code, err)
+
+def test_empty_after_filtering(tmp_path):
+    f = tmp_path/'ratings.csv'
+    f.write_text('userId,movieId,rating,timestamp\n' + ''.join(f'{u},{i},2.0,{u * 100 + i}\n' for u in range(1, 30) for i in range(1, 30)))
+    cache = tmp_path/'cache'
+    code, _, err = magnn('data', 'stats', f, env={'MAGNN_CACHE': str(cache)})
+    one_line_error(code, err, 'rating')
+    assert not any(p.is_file() for p in cache.rglob('*.npz')), "no cache file for a failed load"
+    assert not list(cache.rglob('*.tmp')), "no temporary file left behind"
+
+def test_unknown_model():
+    code, _, err = magnn('train', '--model', 'magnnn', '--epochs', '1')
+    one_line_error(code, err, 'magnnn', 'bprmf')
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
+def test_cuda_absent():
+    code, _, err = magnn('train', '--device', 'cuda', '--epochs', '1')
+    one_line_error(code, err, 'CUDA', '--device cpu')
+
+@pytest.mark.parametrize('hyper,needle', [('L=0', 'L=0'), ('T=0', 'T=0'), ('batch_size=-5', 'batch_size=-5'),
+                                          ('d=-1', 'd=-1'), ('lr=-1', 'lr=-1'), ('nonsense=3', 'nonsense'), ('L=abc', 'L=')])
+def test_bad_hyperparameters(hyper, needle, tmp_path):
+    code, _, err = magnn('train', '--model', 'bprmf', '--epochs', '1', '--out', tmp_path/'r', hyper)
+    one_line_error(code, err, needle)
+    assert not (tmp_path/'r'/'metrics.json').exists()
+
+def test_bad_epochs():
+    code, _, err = magnn('train', '--epochs', '0')
+    one_line_error(code, err, 'epochs')
