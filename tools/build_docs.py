@@ -4,6 +4,7 @@
     python tools/build_docs.py                 # the site in _docs/ (+ README.md)
     python tools/build_docs.py --readme-only   # only README.md, from nbs/index.ipynb
     python tools/build_docs.py --engine smalldocs --out /tmp/site --strict
+    python tools/build_docs.py --only index.ipynb 00_core.ipynb --out /tmp/site   # a quick look at two pages
 
 With `quarto` on PATH this runs `nbdev_docs` (the standard nbdev build). Without it, it does what
 `nbdev_docs` does up to the Quarto call (the module index, the sidebar, `_proc/` from the notebooks via
@@ -87,15 +88,17 @@ def _tool(name:str) -> str:
     own = Path(sys.executable).with_name(name)
     return str(own) if own.exists() else (shutil.which(name) or name)
 
-def _fix_refs(items, renames:dict[str, str]):
-    "Sidebar `contents` with the renamed pages."
+def _fix_refs(items, renames:dict[str, str], stage:Path):
+    "Sidebar `contents` with the renamed pages, without the pages that are not in `stage`."
     out = []
     for o in items or []:
-        if isinstance(o, str): out.append(renames.get(o, o))
+        if isinstance(o, str):
+            o = renames.get(o, o)
+            if '://' in o or (stage/o).exists(): out.append(o)
         elif isinstance(o, dict):
             o = dict(o)
             if isinstance(o.get('href'), str): o['href'] = renames.get(o['href'], o['href'])
-            if 'contents' in o: o['contents'] = _fix_refs(o['contents'], renames)
+            if 'contents' in o: o['contents'] = _fix_refs(o['contents'], renames, stage)
             out.append(o)
         else: out.append(o)
     return out
@@ -112,7 +115,7 @@ def _sidebar_yml(nbs:Path, stage:Path, renames:dict[str, str]) -> str:
         text = buf.getvalue()
     side = yaml.safe_load(text) or {}
     sb = side.setdefault('website', {}).setdefault('sidebar', {})
-    if isinstance(sb, dict): sb['contents'] = _fix_refs(sb.get('contents'), renames)
+    if isinstance(sb, dict): sb['contents'] = _fix_refs(sb.get('contents'), renames, stage)
     return yaml.safe_dump(side, sort_keys=False)
 
 def _rename_to_output_file(stage:Path) -> dict[str, str]:
@@ -132,13 +135,15 @@ def _rename_to_output_file(stage:Path) -> dict[str, str]:
         if dest != nb: renames[nb.relative_to(stage).as_posix()] = dest.relative_to(stage).as_posix()
     return renames
 
-def _proc_nbs(nbs:Path, cache:Path, n_workers:int) -> Path:
-    "`nbdev.serve.proc_nbs` with its cache folder as a parameter (nbdev fixes it to `_proc/` at the repository root)."
+def _proc_nbs(nbs:Path, cache:Path, n_workers:int, only:list[str]|None=None) -> Path:
+    """`nbdev.serve.proc_nbs` with its cache folder as a parameter (nbdev fixes it to `_proc/` at the repository
+    root), processing only the notebooks named in `only` (paths relative to nbs/) when given."""
     import nbdev.serve_drv
     from fastcore.parallel import parallel
     from nbdev.doclinks import nbglob
     from nbdev.serve import _proc_file
     files = nbglob(nbs, func=Path, file_glob='', file_re='')
+    if only is not None: files = [f for f in files if f.suffix != '.ipynb' or f.relative_to(nbs).as_posix() in set(only)]
     files += [nbs/f for f in ('_quarto.yml', '_brand.yml') if (nbs/f).exists()]
     if (nbs/'_extensions').exists(): files += nbglob(nbs/'_extensions', func=Path, file_glob='', file_re='', skip_file_re='^[.]')
     cache.mkdir(parents=True, exist_ok=True)
@@ -147,7 +152,8 @@ def _proc_nbs(nbs:Path, cache:Path, n_workers:int) -> Path:
     cache.touch()
     return cache
 
-def _smalldocs_site(n_workers:int, strict:bool, quiet:bool, proc:Path|None=None, modidx:bool=True) -> Path:
+def _smalldocs_site(n_workers:int, strict:bool, quiet:bool, proc:Path|None=None, modidx:bool=True,
+                    only:list[str]|None=None) -> Path:
     """What `nbdev_docs` does, minus Quarto: the module index, `_proc/` from the notebooks via nbdev's processors
     (cached there between builds, as nbdev does), the sidebar; then smalldocs renders a staged copy of `_proc/`."""
     import tempfile, yaml
@@ -157,32 +163,39 @@ def _smalldocs_site(n_workers:int, strict:bool, quiet:bool, proc:Path|None=None,
     os.chdir(ROOT)
     cfg = get_config()
     if modidx: nbdev.doclinks._build_modidx()  # as nbdev_docs does (nbdev_export does it too)
-    try: proc = proc_nbs(cfg.nbs_path, n_workers=n_workers) if proc is None else _proc_nbs(cfg.nbs_path, Path(proc), n_workers)
-    except Exception as e:  # a notebook's imports or show_doc cells failed; say which, and why, in two lines
-        c = e.__cause__
-        why = re.findall(r'^(\w+(?:Error|Exception|Exit)\b.*)$', str(c), re.M) if type(c).__name__ == '_RemoteTraceback' \
-              else ([f"{type(c).__name__}: {c}"] if c else [])
-        raise SystemExit(f"docs: {str(e).splitlines()[0]}\n  {why[0] if why else ''}\n  (nbdev runs each notebook's "
-                         "imports and show_doc cells: does it import, after nbdev_export?)") from None
-    stage = Path(tempfile.mkdtemp(prefix='magnn-docs-'))
-    shutil.copytree(proc, stage, dirs_exist_ok=True, ignore=shutil.ignore_patterns(cfg.doc_path.name, '.*'))
-    for nb in stage.rglob('*.ipynb'):  # a notebook deleted from nbs/ leaves its processed copy in the cache
-        if not (cfg.nbs_path/nb.relative_to(stage)).exists(): nb.unlink()
-    renames = _rename_to_output_file(stage)
-    (stage/'sidebar.yml').write_text(_sidebar_yml(cfg.nbs_path, stage, renames), encoding='utf-8')
-    # Quarto-only settings, dropped in the staged copy of _quarto.yml: smalldocs makes HTML only and keeps no .md
-    qy = stage/'_quarto.yml'
-    q = yaml.safe_load(qy.read_text(encoding='utf-8')) if qy.exists() else {}
-    fmt = (q or {}).get('format') or {}
-    fmt.pop('commonmark', None)
-    if isinstance(fmt.get('html'), dict): fmt['html'].pop('keep-md', None)
-    qy.write_text(yaml.safe_dump(q, sort_keys=False), encoding='utf-8')
-    cmd = [_tool('smalldocs'), 'render', str(stage)] + (['--strict'] if strict else []) + (['--quiet'] if quiet else [])
-    sys.stdout.flush()
-    r = subprocess.run(cmd)
-    if r.returncode:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise SystemExit(f"smalldocs render failed (exit {r.returncode}); see the messages above")
+    tmp_proc = only is not None and proc is None  # a partial build does not touch nbdev's cache
+    if tmp_proc: proc = Path(tempfile.mkdtemp(prefix='magnn-proc-'))
+    stage = None
+    try:
+        try: proc = proc_nbs(cfg.nbs_path, n_workers=n_workers) if proc is None else _proc_nbs(cfg.nbs_path, Path(proc), n_workers, only)
+        except Exception as e:  # a notebook's imports or show_doc cells failed; say which, and why, in two lines
+            c = e.__cause__
+            why = re.findall(r'^(\w+(?:Error|Exception|Exit)\b.*)$', str(c), re.M) if type(c).__name__ == '_RemoteTraceback' \
+                  else ([f"{type(c).__name__}: {c}"] if c else [])
+            raise SystemExit(f"docs: {str(e).splitlines()[0]}\n  {why[0] if why else ''}\n  (nbdev runs each notebook's "
+                             "show_doc cells and every cell that imports, with all its code, even #| notest: keep imports in cells of their own)") from None
+        stage = Path(tempfile.mkdtemp(prefix='magnn-docs-'))
+        shutil.copytree(proc, stage, dirs_exist_ok=True, ignore=shutil.ignore_patterns(cfg.doc_path.name, '.*'))
+        for nb in stage.rglob('*.ipynb'):  # a notebook deleted from nbs/ leaves its processed copy in the cache
+            if not (cfg.nbs_path/nb.relative_to(stage)).exists(): nb.unlink()
+        renames = _rename_to_output_file(stage)
+        (stage/'sidebar.yml').write_text(_sidebar_yml(cfg.nbs_path, stage, renames), encoding='utf-8')
+        # Quarto-only settings, dropped in the staged copy of _quarto.yml: smalldocs makes HTML only and keeps no .md
+        qy = stage/'_quarto.yml'
+        q = (yaml.safe_load(qy.read_text(encoding='utf-8')) if qy.exists() else None) or {}
+        fmt = q.get('format') or {}
+        fmt.pop('commonmark', None)
+        if isinstance(fmt.get('html'), dict): fmt['html'].pop('keep-md', None)
+        qy.write_text(yaml.safe_dump(q, sort_keys=False), encoding='utf-8')
+        cmd = [_tool('smalldocs'), 'render', str(stage)] + (['--strict'] if strict else []) + (['--quiet'] if quiet else [])
+        sys.stdout.flush()
+        r = subprocess.run(cmd)
+        if r.returncode: raise SystemExit(f"smalldocs render failed (exit {r.returncode}); see the messages above")
+    except BaseException:
+        if stage: shutil.rmtree(stage, ignore_errors=True)
+        raise
+    finally:
+        if tmp_proc: shutil.rmtree(proc, ignore_errors=True)
     return stage/cfg.doc_path.name
 
 def _quarto_site() -> Path:
@@ -199,14 +212,16 @@ def build_docs(engine:str='auto', # 'auto' (Quarto when on PATH, else smalldocs)
                quiet:bool=False, # smalldocs: print only warnings and errors
                n_workers:int=2, # processes that run the notebooks' `show_doc` cells
                proc:str|Path|None=None, # smalldocs: the processed notebooks' folder; default nbdev's cache `_proc/`
-               modidx:bool=True # rebuild magnn/_modidx.py (the doc links' index) first, as nbdev_docs does
+               modidx:bool=True, # rebuild magnn/_modidx.py (the doc links' index) first, as nbdev_docs does
+               only:list[str]|None=None # smalldocs: build only these notebooks (names in nbs/), e.g. for a quick check
               ) -> Path:
     "Build the documentation site and return the folder holding it (its index.html is the front page)."
     if engine not in ('auto', 'quarto', 'smalldocs'): raise SystemExit(f"unknown engine {engine!r}; use auto, quarto or smalldocs")
     if engine == 'auto': engine = 'quarto' if shutil.which('quarto') else 'smalldocs'
     if engine == 'quarto' and not shutil.which('quarto'): raise SystemExit("--engine quarto: quarto is not on PATH")
+    if engine == 'quarto' and only is not None: raise SystemExit("a partial build (only=...) needs the smalldocs engine")
     cwd = Path.cwd()
-    try: site = _quarto_site() if engine == 'quarto' else _smalldocs_site(n_workers, strict, quiet, proc, modidx)
+    try: site = _quarto_site() if engine == 'quarto' else _smalldocs_site(n_workers, strict, quiet, proc, modidx, only)
     finally: os.chdir(cwd)
     from nbdev.config import get_config
     dest = Path(out).resolve() if out else get_config(path=ROOT).doc_path
@@ -227,12 +242,13 @@ def main(argv=None):
     p.add_argument('--strict', action='store_true', help='smalldocs: exit 1 on any warning')
     p.add_argument('--quiet', '-q', action='store_true', help='smalldocs: print only warnings and errors')
     p.add_argument('--n-workers', type=int, default=2, help="processes for the notebooks' show_doc cells")
+    p.add_argument('--only', nargs='+', metavar='NOTEBOOK', help='smalldocs: build only these notebooks of nbs/ (a quick look)')
     a = p.parse_args(argv)
     t0 = time.time()
     if a.readme_only:
         print(f"wrote {write_readme().relative_to(ROOT)} from nbs/index.ipynb", flush=True)
         return
-    site = build_docs(a.engine, a.out, strict=a.strict, quiet=a.quiet, n_workers=a.n_workers)
+    site = build_docs(a.engine, a.out, strict=a.strict, quiet=a.quiet, n_workers=a.n_workers, only=a.only)
     pages = sorted(site.rglob('*.html'))
     print(f"site: {site} ({len(pages)} pages, front page {site/'index.html'}); README.md from nbs/index.ipynb; "
           f"{time.time()-t0:.1f} s", flush=True)
