@@ -1,0 +1,45 @@
+"The papermill experiment notebooks run end to end with small parameters on the synthetic data."
+import json, os, sys
+from pathlib import Path
+import pytest
+
+pm = pytest.importorskip('papermill')
+EXP = Path(__file__).resolve().parents[1]/'nbs'/'experiments'
+
+def execute(name, tmp_path, **params):
+    out = tmp_path/f'{name}.out.ipynb'
+    pm.execute_notebook(str(EXP/f'{name}.ipynb'), str(out), parameters=params, cwd=str(tmp_path),
+                        kernel_name='python3', progress_bar=False, log_output=False)
+    return json.loads(out.read_text())
+
+def outputs(nb) -> str:
+    text = []
+    for c in nb['cells']:
+        for o in c.get('outputs', []):
+            text.append(''.join(o.get('text', '')) + ''.join(o.get('data', {}).get('text/plain', '')))
+    return '\n'.join(text)
+
+def test_train_notebook(tmp_path):
+    nb = execute('train', tmp_path, model='bprmf', epochs=2, seeds=[0, 1], out=str(tmp_path/'runs'), figures=str(tmp_path/'fig'))
+    assert '| synthetic | bprmf | ' in outputs(nb) and '(2)' in outputs(nb)
+    assert (tmp_path/'fig'/'curves-synthetic-bprmf.png').stat().st_size > 1000
+    assert len(list((tmp_path/'runs').rglob('metrics.json'))) == 2
+
+def test_sensitivity_notebook(tmp_path):
+    nb = execute('sensitivity', tmp_path, values=[2, 4], fixed=4, epochs=1, out=str(tmp_path/'runs'), figures=str(tmp_path/'fig'))
+    assert len(list((tmp_path/'runs').rglob('metrics.json'))) == 3   # (2,4), (4,4), (4,2): the shared point runs once
+    assert 'best on validation' in outputs(nb)
+    assert (tmp_path/'fig'/'fig3-sensitivity-synthetic.png').exists()
+
+def test_memory_heatmap_notebook(tmp_path):
+    execute('memory_heatmap', tmp_path, epochs=1, hyper={'m': 6}, figures=str(tmp_path/'fig'))
+    assert (tmp_path/'fig'/'fig4-memory-synthetic.png').exists()
+
+def test_reproduce_notebook(tmp_path):
+    nb = execute('reproduce', tmp_path, variants=['full', 'mf'], baselines=['pop'], grid=[[2, 2], [4, 4]],
+                 hyper={'epochs': 1}, out=str(tmp_path/'runs'), results=str(tmp_path/'results'))
+    text = outputs(nb)
+    assert 'chosen on validation' in text and '| magnn:mf |' in text
+    kept = sorted(p.relative_to(tmp_path/'results') for p in (tmp_path/'results').rglob('metrics.json'))
+    assert len(kept) == 4  # two tuning runs (one reused as the final full run), mf, pop
+    assert not list((tmp_path/'results').rglob('*.pt')), "no checkpoints among the kept results"
