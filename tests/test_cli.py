@@ -65,9 +65,12 @@ def test_train_bprmf_ml100k_beats_pop(shared_data, tmp_path):
 def test_results_table(tmp_path):
     code, _, err = magnn('train', '--model', 'pop', '--quiet', '--out', tmp_path/'runs'/'pop')
     assert code == 0, err
-    code, out, err = magnn('results', tmp_path/'runs')
+    code, _, err = magnn('train', '--model', 'bprmf', '--epochs', '2', '--quiet', '--out', tmp_path/'runs'/'bprmf')
     assert code == 0, err
-    assert '| synthetic | pop |' in out
+    code, out, err = magnn('results', tmp_path/'runs', '--curves', tmp_path/'fig'/'curves.png')
+    assert code == 0, err
+    assert '| synthetic | pop |' in out and '| synthetic | bprmf |' in out
+    assert (tmp_path/'fig'/'curves.png').stat().st_size > 1000
 
 # ---- bad input: one line, exit code 2, no partial files ----
 
