@@ -37,9 +37,9 @@ class Job:
 
     def folder(self, runs): return runs / self.name / f'seed{self.seed}'
 
-    def start(self, a, runs):
+    def start(self, a, runs, time_limit=None):
         out = self.folder(runs); out.parent.mkdir(parents=True, exist_ok=True)
-        cmd = [sys.executable, '-c', PY_TRAIN, 'train', '--model', self.model, '--dataset', a.dataset,
+        cmd = [sys.executable, '-c', PY_TRAIN, 'train', *(['--time-limit', f'{time_limit:.0f}'] if time_limit else []), '--model', self.model, '--dataset', a.dataset,
                '--data-dir', a.data_dir, '--device', a.device, '--seed', str(self.seed), '--quiet', '--out', str(out),
                *(['--epochs', str(a.epochs)] if a.epochs else []), *self.over]
         env = dict(os.environ, OMP_NUM_THREADS='1', PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get('PYTHONPATH', ''))
@@ -86,6 +86,10 @@ def main(argv=None):
     p.add_argument('--deadline', type=float, default=430, help="seconds from start after which unfinished runs are stopped")
     p.add_argument('--phase-b-by', type=float, default=None, help="start phase B by this many seconds even if phase A's MA-GNN runs are unfinished (default: 55%% of the deadline)")
     p.add_argument('--workers', type=int, default=15)
+    p.add_argument('--plan', default='grid', choices=['grid', 'seeds'],
+                   help="grid: phases A and B above; seeds: no grid, everything at once at h = m = 10: MA-GNN and BPRMF over all seeds, "
+                        "the paper's unscaled encoding, and the four MA-GNN ablations (for a short lease)")
+    p.add_argument('--reserve', type=float, default=30, help="seconds before the deadline at which each run stops training (--time-limit) to evaluate on test and write its folder")
     p.add_argument('--seeds', type=int, default=5)
     p.add_argument('--pe-scales', default='0.02,1,0', help="pe_scale values tried at the grid centre (the first is used along the axes)")
     p.add_argument('--epochs', type=int, default=None, help="maximum epochs per run (default: the config's 200, with early stopping)")
@@ -116,6 +120,13 @@ def main(argv=None):
     jobs += [Job(name('full', h, m, pes[0]), 'magnn', 0, mg(h, m, pes[0]), 'A') for h, m in grid_cells()[1:]]
     jobs += [Job(f'magnn-{v}', 'magnn', 0, [f'variant={v}'], 'A') for v in ('mf', 'mf+s')]
     jobs += [Job('bprmf', 'bprmf', s) for s in range(1, a.seeds)]
+    if a.plan == 'seeds':
+        jobs = [Job(name('full', 10, 10, pes[0]), 'magnn', s, mg(10, 10, pes[0]), 'A') for s in range(a.seeds)]
+        jobs += [Job('bprmf', 'bprmf', s) for s in range(a.seeds)]
+        jobs += [Job(name('full', 10, 10, pe), 'magnn', 0, mg(10, 10, pe), 'A') for pe in pes[1:]]
+        jobs += [Job(f'magnn-{v}', 'magnn', 0, [f'variant={v}'], 'A') for v in ('mf+s',)]
+        jobs += [Job(name(v, 10, 10, pes[0]), 'magnn', 0, mg(10, 10, pes[0]) + [f'variant={v}'], 'A')
+                 for v in ('mf+s+h+gating', 'mf+s+h+concat', 'mf+s+h+gru')]
     select = [j for j in jobs if j.model == 'magnn' and j.name.startswith('magnn-full/')]
     queue, running, done, phase_b = list(jobs), [], [], None
     b_by = a.phase_b_by if a.phase_b_by is not None else 0.55 * a.deadline
@@ -149,11 +160,12 @@ def main(argv=None):
                 mt = j.metrics(runs)
                 log(f"done {j.name} seed {j.seed}: rc {j.rc}, {j.t1 - j.t0:.0f} s" +
                     (f", best epoch {mt['best_epoch']}/{mt['epochs_run']}, valid ndcg@10 {mt['valid']['ndcg@10']:.4f}" if mt else ''))
+        if phase_b is None and a.plan == 'seeds': phase_b = dict(reason='plan seeds: no grid, h = m = 10')
         if phase_b is None and (all(j.rc is not None for j in select) or now > b_by):
             phase_b = start_phase_b('phase A finished' if all(j.rc is not None for j in select) else f'{b_by:.0f} s reached')
         if now > a.deadline: break
         while queue and len(running) < a.workers:
-            j = queue.pop(0); j.start(a, runs); running.append(j)
+            j = queue.pop(0); j.start(a, runs, max(a.deadline - now - a.reserve, 1)); running.append(j)
             log(f"start {j.name} seed {j.seed} (phase {j.phase}; {len(running)} running, {len(queue)} queued)")
         if not running and not queue and phase_b is not None: break
         time.sleep(1)
