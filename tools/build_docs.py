@@ -179,6 +179,7 @@ def _smalldocs_site(n_workers:int, strict:bool, quiet:bool, proc:Path|None=None,
         for nb in stage.rglob('*.ipynb'):  # a notebook deleted from nbs/ leaves its processed copy in the cache
             if not (cfg.nbs_path/nb.relative_to(stage)).exists(): nb.unlink()
         renames = _rename_to_output_file(stage)
+        if (ROOT/'figures').is_dir(): shutil.copytree(ROOT/'figures', stage/'figures', dirs_exist_ok=True)   # README-relative images
         (stage/'sidebar.yml').write_text(_sidebar_yml(cfg.nbs_path, stage, renames), encoding='utf-8')
         # Quarto-only settings, dropped in the staged copy of _quarto.yml: smalldocs makes HTML only and keeps no .md
         qy = stage/'_quarto.yml'
