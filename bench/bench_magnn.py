@@ -17,7 +17,7 @@ from magnn.core import get_device, seed_everything
 from magnn.data import load_dataset
 from magnn.models import make_config, get_model
 from magnn.sampler import make_windows, NegativeSampler
-from magnn.train import train_epoch
+from magnn.train import train_epoch, make_optimizer
 from magnn.evaluate import evaluate
 
 def _sync(dev):
@@ -74,7 +74,7 @@ def main(argv=None):
     sampler = NegativeSampler(v_inp, dev)
     out['windows'] = len(windows); out['batches'] = -(-len(windows) // cfg.batch_size)
     if a.compile: model.user_vector = torch.compile(model.user_vector, dynamic=True)
-    opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.l2, fused=dev.type == 'cuda')
+    opt = make_optimizer(model.parameters(), cfg, dev)
     print(f"{ds.name}: {out['stats']}; {len(windows):,} windows, {out['batches']} batches of {cfg.batch_size}; "
           f"graph {out['graph_nnz']:,} edges ({out['graph_s']:.2f} s); device {dev}, {out['threads']} threads, "
           f"load average {out['load_avg']:.1f}; variant {a.variant}, amp {a.amp}, compile {a.compile}", flush=True)

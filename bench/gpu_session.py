@@ -33,7 +33,7 @@ def log(*a):
 class Job:
     def __init__(self, name, model, seed, over=(), phase='A'):
         self.name, self.model, self.seed, self.over, self.phase = name, model, seed, list(over), phase
-        self.proc, self.t0, self.t1, self.rc = None, None, None, None
+        self.proc, self.t0, self.t1, self.rc, self.result = None, None, None, None, None
 
     def folder(self, runs): return runs / self.name / f'seed{self.seed}'
 
@@ -43,38 +43,40 @@ class Job:
                '--data-dir', a.data_dir, '--device', a.device, '--seed', str(self.seed), '--quiet', '--out', str(out),
                *(['--epochs', str(a.epochs)] if a.epochs else []), *self.over]
         env = dict(os.environ, OMP_NUM_THREADS='1', PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get('PYTHONPATH', ''))
-        self.logf = open(out.parent / f'seed{self.seed}.log', 'w')
+        self.out, self.logf = out, open(out.parent / f'seed{self.seed}.log', 'w')
         self.proc = subprocess.Popen(cmd, stdout=self.logf, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
         self.t0 = time.time()
 
     def poll(self):
         if self.proc is None or self.rc is not None: return self.rc
         rc = self.proc.poll()
-        if rc is not None: self.rc, self.t1 = rc, time.time(); self.logf.close()
+        if rc is not None:
+            self.rc, self.t1 = rc, time.time(); self.logf.close()
+            p = self.out / 'metrics.json'                      # read once: the run's results, or None if it failed
+            self.result = json.loads(p.read_text()) if p.exists() else None
         return rc
-
-    def metrics(self, runs):
-        p = self.folder(runs) / 'metrics.json'
-        return json.loads(p.read_text()) if p.exists() else None
 
 def grid_cells(centre=10, values=(5, 10, 15, 20)):
     "The centre of the (h, m) grid and the cells along its two axes (one hyperparameter at a time)."
     cells = [(centre, centre)] + [(h, centre) for h in values if h != centre] + [(centre, m) for m in values if m != centre]
     return cells
 
+def run_bench(a, out, tag, epochs, *extra, timeout=None):
+    "One `bench/bench_magnn.py` run, alone on the device; its JSON as a dict (None if it wrote none)."
+    f = out / f'bench-{tag}.json'
+    cmd = [sys.executable, str(ROOT / 'bench' / 'bench_magnn.py'), '--dataset', a.dataset, '--data-dir', a.data_dir,
+           '--device', a.device, '--epochs', str(epochs), '--json', str(f), *extra]
+    t = time.time()
+    try: r = subprocess.run(cmd, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired: log(f"bench {tag}: did not finish in the time left"); return None
+    log(f"bench {tag}: rc {r.returncode} in {time.time() - t:.0f} s")
+    print(r.stdout[-3000:], r.stderr[-3000:] if r.returncode else '', flush=True)
+    return json.loads(f.read_text()) if f.exists() else None
+
 def bench(a, out):
     "The benchmark, alone on the device: float32 and bf16 autocast."
-    res = {}
-    for tag, extra in (('fp32', []), ('amp', ['--amp'])):
-        f = out / f'bench-{tag}.json'
-        cmd = [sys.executable, str(ROOT / 'bench' / 'bench_magnn.py'), '--dataset', a.dataset, '--data-dir', a.data_dir,
-               '--device', a.device, '--epochs', str(a.bench_epochs), '--json', str(f), *extra]
-        t = time.time()
-        r = subprocess.run(cmd, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True, text=True)
-        log(f"bench {tag}: rc {r.returncode} in {time.time() - t:.0f} s")
-        print(r.stdout[-3000:], r.stderr[-3000:] if r.returncode else '', flush=True)
-        if f.exists(): res[tag] = json.loads(f.read_text())
-    return res
+    res = {tag: run_bench(a, out, tag, a.bench_epochs, *extra) for tag, extra in (('fp32', []), ('amp', ['--amp']))}
+    return {k: v for k, v in res.items() if v is not None}
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -132,13 +134,13 @@ def main(argv=None):
     b_by = a.phase_b_by if a.phase_b_by is not None else 0.55 * a.deadline
 
     def start_phase_b(reason):
-        scored = [(j.metrics(runs)['valid']['ndcg@10'], j) for j in select if j.metrics(runs)]
+        scored = [(j.result['valid']['ndcg@10'], j) for j in select if j.result]
         if scored: best = max(scored, key=lambda x: x[0])[1]
         else: best = select[0]
         h, m, pe = (float(x.split('=')[1]) for x in best.over)
         h, m = int(h), int(m)
         choice = dict(reason=reason, h=h, m=m, pe_scale=pe, by='valid ndcg@10',
-                      candidates={j.name: (j.metrics(runs) or {}).get('valid', {}).get('ndcg@10') for j in select})
+                      candidates={j.name: (j.result or {}).get('valid', {}).get('ndcg@10') for j in select})
         log(f"phase B ({reason}): chose h={h} m={m} pe_scale={pe:g}: {choice['candidates']}")
         new = [Job(name('full', h, m, pe), 'magnn', s, mg(h, m, pe), 'B') for s in range(1, a.seeds)]
         new += [Job(name(v, h, m, pe), 'magnn', 0, mg(h, m, pe) + [f'variant={v}'], 'B')
@@ -157,7 +159,7 @@ def main(argv=None):
         for j in list(running):
             if j.poll() is not None:
                 running.remove(j); done.append(j)
-                mt = j.metrics(runs)
+                mt = j.result
                 log(f"done {j.name} seed {j.seed}: rc {j.rc}, {j.t1 - j.t0:.0f} s" +
                     (f", best epoch {mt['best_epoch']}/{mt['epochs_run']}, valid ndcg@10 {mt['valid']['ndcg@10']:.4f}" if mt else ''))
         if phase_b is None and a.plan == 'seeds': phase_b = dict(reason='plan seeds: no grid, h = m = 10')
@@ -175,25 +177,19 @@ def main(argv=None):
     session['choice'] = phase_b
     left = a.deadline - (time.time() - t_start)
     if not a.no_bench and not running and left > 100:   # time to spare: does torch.compile help? (alone on the GPU again)
-        f = out / 'bench-compile.json'
-        cmd = [sys.executable, str(ROOT / 'bench' / 'bench_magnn.py'), '--dataset', a.dataset, '--data-dir', a.data_dir,
-               '--device', a.device, '--epochs', '3', '--compile', '--json', str(f)]
-        try:
-            r = subprocess.run(cmd, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True, text=True, timeout=left - 20)
-            log(f"bench compile: rc {r.returncode}"); print(r.stdout[-2000:], r.stderr[-2000:] if r.returncode else '', flush=True)
-            if f.exists(): session['bench']['compile'] = json.loads(f.read_text())
-        except subprocess.TimeoutExpired: log("bench compile: did not finish in the time left")
+        b = run_bench(a, out, 'compile', 3, '--compile', timeout=left - 20)
+        if b is not None: session['bench']['compile'] = b
     session['jobs'] = [dict(name=j.name, model=j.model, seed=j.seed, over=j.over, phase=j.phase, rc=j.rc,
                             seconds=(j.t1 or time.time()) - j.t0 if j.t0 else None,
-                            finished=j.metrics(runs) is not None) for j in done + running + queue]
+                            finished=j.result is not None) for j in done + running + queue]
     session['wall_s'] = time.time() - t_start
     (out / 'session.json').write_text(json.dumps(session, indent=2) + '\n')
     with tarfile.open(out / 'runs.tar.gz', 'w:gz') as tar:
         if runs.exists(): tar.add(runs, arcname='runs', filter=lambda ti: None if ti.name.endswith('model.pt') else ti)
-    fin = [j for j in done if j.metrics(runs)]
+    fin = [j for j in done if j.result]
     log(f"{len(fin)} runs finished, {len(running)} stopped, {len(queue)} never started; {session['wall_s']:.0f} s")
     for j in sorted(fin, key=lambda j: j.name):
-        mt = j.metrics(runs)
+        mt = j.result
         print(f"{j.name:42s} s{j.seed} ep {mt['best_epoch']:3d}/{mt['epochs_run']:3d} valid ndcg@10 {mt['valid']['ndcg@10']:.4f} "
               f"test recall@10 {mt['test']['recall@10']:.4f} ({j.t1 - j.t0:.0f} s, {mt['timings']['epoch_s']:.2f} s/epoch)")
     for tag, b in session.get('bench', {}).items():
