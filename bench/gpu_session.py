@@ -41,7 +41,7 @@ class Job:
         out = self.folder(runs); out.parent.mkdir(parents=True, exist_ok=True)
         cmd = [sys.executable, '-c', PY_TRAIN, 'train', *(['--time-limit', f'{time_limit:.0f}'] if time_limit else []), '--model', self.model, '--dataset', a.dataset,
                '--data-dir', a.data_dir, '--device', a.device, '--seed', str(self.seed), '--quiet', '--out', str(out),
-               *(['--epochs', str(a.epochs)] if a.epochs else []), *self.over]
+               *(['--epochs', str(a.epochs)] if a.epochs else []), *self.over, *a.hyper]
         env = dict(os.environ, OMP_NUM_THREADS='1', PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get('PYTHONPATH', ''))
         self.out, self.logf = out, open(out.parent / f'seed{self.seed}.log', 'w')
         self.proc = subprocess.Popen(cmd, stdout=self.logf, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
@@ -97,8 +97,12 @@ def main(argv=None):
     p.add_argument('--epochs', type=int, default=None, help="maximum epochs per run (default: the config's 200, with early stopping)")
     p.add_argument('--bench-epochs', type=int, default=2)
     p.add_argument('--no-bench', action='store_true')
+    p.add_argument('--hyper', nargs='*', default=[], metavar='key=value',
+                   help="hyperparameters for every run, e.g. refit=true (retrain on train+validation before the test; "
+                        "each run's time limit is then halved so that the retraining also ends before the deadline)")
     p.add_argument('--dry-run', action='store_true', help="CPU, synthetic data, 2 epochs: tests this script")
     a = p.parse_args(argv)
+    refit = any(h.replace(' ', '').lower() in ('refit=true', 'refit=1') for h in a.hyper)
     if a.dry_run: a.device, a.dataset, a.epochs, a.bench_epochs = 'cpu', 'synthetic', a.epochs or 2, 1
     t_start = time.time()
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
@@ -167,7 +171,7 @@ def main(argv=None):
             phase_b = start_phase_b('phase A finished' if all(j.rc is not None for j in select) else f'{b_by:.0f} s reached')
         if now > a.deadline: break
         while queue and len(running) < a.workers:
-            j = queue.pop(0); j.start(a, runs, max(a.deadline - now - a.reserve, 1)); running.append(j)
+            j = queue.pop(0); j.start(a, runs, max(a.deadline - now - a.reserve, 1) / (2 if refit else 1)); running.append(j)
             log(f"start {j.name} seed {j.seed} (phase {j.phase}; {len(running)} running, {len(queue)} queued)")
         if not running and not queue and phase_b is not None: break
         time.sleep(1)

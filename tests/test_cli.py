@@ -99,6 +99,26 @@ def test_results_table(tmp_path):
     assert '| synthetic | pop |' in out and '| synthetic | bprmf |' in out
     assert (tmp_path/'fig'/'curves.png').stat().st_size > 1000
 
+def test_refit_cli_matches_train_refit(tmp_path):
+    "`magnn refit RUN` of a plain run gives what `magnn train ... refit=true` gives: the authors' retraining on train+validation."
+    common = ('--model', 'bprmf', '--epochs', '3', '--seed', '2', '--quiet', 'batch_size=1024')
+    code, _, err = magnn('train', *common, '--out', tmp_path/'plain')
+    assert code == 0, err
+    code, _, err = magnn('train', *common, '--out', tmp_path/'direct', 'refit=true')
+    assert code == 0, err
+    code, out, err = magnn('refit', tmp_path/'plain', '--quiet', '--out', tmp_path/'later')
+    assert code == 0, err
+    plain, direct, later = (json.loads((tmp_path/f/'metrics.json').read_text()) for f in ('plain', 'direct', 'later'))
+    assert direct['refit_epochs'] == later['refit_epochs'] == plain['best_epoch'] >= 1
+    assert later['test'] == pytest.approx(direct['test'], abs=1e-9) and later['valid'] == plain['valid']
+    assert later['test'] != plain['test']
+    assert json.loads((tmp_path/'later'/'config.json').read_text())['config']['refit'] is True
+    code, out, err = magnn('results', tmp_path)
+    assert code == 0, err
+    assert '| synthetic | bprmf [refit] |' in out and '| synthetic | bprmf |' in out
+    code, _, err = magnn('refit', tmp_path/'later')
+    one_line_error(code, err, 'already retrained')
+
 # ---- bad input: one line, exit code 2, no partial files ----
 
 def test_unknown_dataset():
