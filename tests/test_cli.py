@@ -89,6 +89,19 @@ def test_markov_ml100k_matches_reference(shared_data, tmp_path):
         rec.append(len(set(top) & set(t)) / len(set(t)))
     assert m['test']['recall@10'] == pytest.approx(np.mean(rec), abs=2e-3)   # only exact ties may differ
 
+def test_hgn_trains_through_cli(shared_data, tmp_path):
+    "The authors' previous model is registered like any other: listed by `magnn models`, trained and tested by `magnn train`."
+    code, out, err = magnn('models')
+    assert code == 0 and any(l.startswith('hgn: ') for l in out.splitlines()), out + err
+    code, out, err = magnn('train', '--model', 'hgn', '--dataset', 'ml-100k', '--data-dir', shared_data,
+                           '--epochs', '2', '--quiet', '--out', tmp_path/'hgn')
+    assert code == 0, err
+    m = json.loads((tmp_path/'hgn'/'metrics.json').read_text())
+    assert m['epochs_run'] == 2 and 0 < m['test']['recall@10'] <= 1
+    assert json.loads((tmp_path/'hgn'/'config.json').read_text())['model'] == 'hgn'
+    code, _, err = magnn('train', '--model', 'hgn', '--quiet', '--out', tmp_path/'bad', 'h=3')
+    one_line_error(code, err, "unknown hyperparameter 'h'")
+
 def test_results_table(tmp_path):
     code, _, err = magnn('train', '--model', 'pop', '--quiet', '--out', tmp_path/'runs'/'pop')
     assert code == 0, err
