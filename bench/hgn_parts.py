@@ -9,7 +9,14 @@ NAME is one of:
     no-gate      without the gated sequence s_u:  (p_u + Σ_i e_i)ᵀ q_j + b_j
     mf+sum       MF and the summed item-item product only: (p_u + Σ_i e_i)ᵀ q_j
 
-Same data, trainer, protocol and run folder as `magnn train`; the run's model name is `hgn:NAME`.
+and, on the MA-GNN side, its `mf+c` variant (p_u + W_rᵀ ē)ᵀ q_j, whose W_r is
+    wr-xavier    learnt from a Xavier start (as `magnn train ... variant=mf+c`)
+    wr-eye       learnt from the identity
+    wr-5eye      learnt from 5 times the identity (the summed product at the start)
+    wr-frozen    the identity, not learnt: (p_u + ē)ᵀ q_j
+
+Same data, trainer, protocol and run folder as `magnn train`; the run's model name is `hgn:NAME`
+(`mf+c:NAME` for the W_r runs).
 Defaults: amazon-cds from ../shared/data, 40 epochs, validation every 4, patience 3. Choose on the
 validation numbers; the test numbers are printed too but are not for choosing.
 """
@@ -20,10 +27,12 @@ from magnn.data import load_dataset
 from magnn.models import make_config
 from magnn.core import rows
 from magnn.hgn import HGN
+from magnn.magnn import MAGNN
 from magnn.train import fit
 
 OPTS = {'hgn': {}, 'no-bias': dict(bias=False), 'mean': dict(mean=True), 'no-gate': dict(gate=False),
         'mf+sum': dict(gate=False, bias=False)}
+WR = {'wr-xavier': (None, True), 'wr-eye': (1., True), 'wr-5eye': (5., True), 'wr-frozen': (1., False)}   # (W_r = scale * I, learnt)
 
 class HGNPart(HGN):
     "HGN with one part switched off or changed."
@@ -37,16 +46,28 @@ class HGNPart(HGN):
         if self.bias: s = s + (self.b.weight.T if items is None else rows(self.b.weight, items).squeeze(-1))
         return s
 
+def mfc_wr(ds, name, over):
+    "MA-GNN's mf+c with W_r started (and possibly kept) at a multiple of the identity."
+    cfg = make_config('magnn', ['variant=mf+c', 'epochs=40', 'eval_every=4', 'patience=3'] + over)
+    model = MAGNN(ds.n_users, ds.n_items, cfg); model.name = f'mf+c:{name}'
+    scale, learnt = WR[name]
+    with torch.no_grad():
+        if scale is not None: model.Wr.copy_(scale * torch.eye(cfg.d))
+    model.Wr.requires_grad_(learnt)                 # the trainer's optimiser takes the parameters that require a gradient
+    return model, cfg
+
 def main(argv):
-    if len(argv) < 2 or argv[0] not in OPTS: sys.exit(__doc__)
+    if len(argv) < 2 or argv[0] not in {**OPTS, **WR}: sys.exit(__doc__)
     name, out, over = argv[0], Path(argv[1]), argv[2:]
     ds = load_dataset(os.environ.get('DATASET', 'amazon-cds'), data_dir=os.environ.get('MAGNN_DATA', str(Path(__file__).parents[1].parent/'shared'/'data')))
-    cfg = make_config('hgn', ['epochs=40', 'eval_every=4', 'patience=3'] + over)
     torch.manual_seed(int(os.environ.get('SEED', 0)))
-    model = HGNPart(ds.n_users, ds.n_items, cfg); model.name = f'hgn:{name}'
-    for k, v in OPTS[name].items(): setattr(model, k, v)
+    if name in WR: model, cfg = mfc_wr(ds, name, over)
+    else:
+        cfg = make_config('hgn', ['epochs=40', 'eval_every=4', 'patience=3'] + over)
+        model = HGNPart(ds.n_users, ds.n_items, cfg); model.name = f'hgn:{name}'
+        for k, v in OPTS[name].items(): setattr(model, k, v)
     res = fit(model, ds, cfg, device=os.environ.get('DEVICE', 'cpu'), seed=int(os.environ.get('SEED', 0)), out=out, progress=False)
-    print(f"hgn:{name} {' '.join(over)}: best epoch {res['best_epoch']}, valid recall@10 {res['valid']['recall@10']:.4f} "
+    print(f"{model.name} {' '.join(over)}: best epoch {res['best_epoch']}, valid recall@10 {res['valid']['recall@10']:.4f} "
           f"ndcg@10 {res['valid']['ndcg@10']:.4f}, test recall@10 {res['test']['recall@10']:.4f}, {res['timings']['epoch_s']:.1f} s/epoch", flush=True)
 
 if __name__ == '__main__': main(sys.argv[1:])
