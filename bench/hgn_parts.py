@@ -16,7 +16,7 @@ and, on the MA-GNN side, its `mf+c` variant (p_u + W_rᵀ ē)ᵀ q_j, whose W_r 
     wr-frozen    the identity, not learnt: (p_u + ē)ᵀ q_j
 
 Same data, trainer, protocol and run folder as `magnn train`; the run's model name is `hgn:NAME`
-(`mf+c:NAME` for the W_r runs).
+(`NAME:mf+c` for the W_r runs).
 Defaults: amazon-cds from ../shared/data, 40 epochs, validation every 4, patience 3. Choose on the
 validation numbers; the test numbers are printed too but are not for choosing.
 """
@@ -49,7 +49,7 @@ class HGNPart(HGN):
 def mfc_wr(ds, name, over):
     "MA-GNN's mf+c with W_r started (and possibly kept) at a multiple of the identity."
     cfg = make_config('magnn', ['variant=mf+c', 'epochs=40', 'eval_every=4', 'patience=3'] + over)
-    model = MAGNN(ds.n_users, ds.n_items, cfg); model.name = f'mf+c:{name}'
+    model = MAGNN(ds.n_users, ds.n_items, cfg); model.name = name        # labelled NAME:mf+c
     scale, learnt = WR[name]
     with torch.no_grad():
         if scale is not None: model.Wr.copy_(scale * torch.eye(cfg.d))
