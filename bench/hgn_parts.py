@@ -25,7 +25,6 @@ from pathlib import Path
 import torch
 from magnn.data import load_dataset
 from magnn.models import make_config
-from magnn.core import rows
 from magnn.hgn import HGN
 from magnn.magnn import MAGNN
 from magnn.train import fit
@@ -35,16 +34,15 @@ OPTS = {'hgn': {}, 'no-bias': dict(bias=False), 'mean': dict(mean=True), 'no-gat
 WR = {'wr-xavier': (None, True), 'wr-eye': (1., True), 'wr-5eye': (5., True), 'wr-frozen': (1., False)}   # (W_r = scale * I, learnt)
 
 class HGNPart(HGN):
-    "HGN with one part switched off or changed."
-    bias, mean, gate = True, False, True
-    def score(self, batch, items=None):
+    "HGN with one part switched off or changed (scored by HGN's own `score`)."
+    mean, gate = False, True
+    def no_bias(self):
+        "Drop b_j: it starts at zero, so keeping it out of the optimiser keeps it at zero."
+        self.b.weight.requires_grad_(False)
+    def user_vector(self, batch):
         pt = self.parts(batch)
         n = (batch.seq > 0).sum(1, keepdim=True).clamp_min(1)
-        u = pt['p_u'] + (pt['s'] if self.gate else 0) + (pt['esum'] / n if self.mean else pt['esum'])
-        Q = self.Q.weight if items is None else rows(self.Q.weight, items)
-        s = u @ Q.T if items is None else torch.einsum('bd,bcd->bc', u, Q)
-        if self.bias: s = s + (self.b.weight.T if items is None else rows(self.b.weight, items).squeeze(-1))
-        return s
+        return pt['p_u'] + (pt['s'] if self.gate else 0) + (pt['esum'] / n if self.mean else pt['esum'])
 
 def mfc_wr(ds, name, over):
     "MA-GNN's mf+c with W_r started (and possibly kept) at a multiple of the identity."
@@ -65,7 +63,9 @@ def main(argv):
     else:
         cfg = make_config('hgn', ['epochs=40', 'eval_every=4', 'patience=3'] + over)
         model = HGNPart(ds.n_users, ds.n_items, cfg); model.name = f'hgn:{name}'
-        for k, v in OPTS[name].items(): setattr(model, k, v)
+        for k, v in OPTS[name].items():
+            if k == 'bias': model.no_bias()
+            else: setattr(model, k, v)
     res = fit(model, ds, cfg, device=os.environ.get('DEVICE', 'cpu'), seed=int(os.environ.get('SEED', 0)), out=out, progress=False)
     print(f"{model.name} {' '.join(over)}: best epoch {res['best_epoch']}, valid recall@10 {res['valid']['recall@10']:.4f} "
           f"ndcg@10 {res['valid']['ndcg@10']:.4f}, test recall@10 {res['test']['recall@10']:.4f}, {res['timings']['epoch_s']:.1f} s/epoch", flush=True)
