@@ -175,9 +175,12 @@ def main(argv:list[str]|None=None) -> int:
             a.overrides = a.overrides + extra
         return {'data': _stats, 'train': _train, 'refit': _refit, 'models': _models, 'results': _results, 'lab': _lab}[a.cmd](a) or 0
     except MagnnError as e:
-        print(f"magnn: error: {e}", file=sys.stderr); return getattr(e, 'code', 2)
+        code = getattr(e, 'code', 2)
+        print(f"magnn: {e}" if code == 130 else f"magnn: error: {e}", file=sys.stderr); return code
     except KeyboardInterrupt:
         print("magnn: interrupted", file=sys.stderr); return 130
+    except OSError as e:   # a disk that fills up, a folder that vanishes: still one line
+        print(f"magnn: error: {e}", file=sys.stderr); return 2
 
 def console():
     "Entry point of the console script."
