@@ -238,6 +238,17 @@ def kcore(user:np.ndarray, # int codes >= 0, one per interaction
         idx, u, i, rounds = idx[ok], u[ok], i[ok], rounds + 1
     return idx, rounds
 
+# %% ../nbs/01_data.ipynb #bd7a80ce
+def _duplicates(u:np.ndarray, i:np.ndarray, t:np.ndarray) -> np.ndarray:
+    "Mask of the rows whose (user, item, time) is the same as on an earlier row."
+    with np.errstate(over='ignore'):  # one 64-bit hash per row (wrapping arithmetic); equal rows hash equal
+        tt = t.astype(np.uint64) if t.dtype.kind in 'iu' else (t.astype(np.float64) + 0.0).view(np.uint64)  # +0.0: -0.0 == 0.0
+        h = (u.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) + i.astype(np.uint64)) * np.uint64(0xC2B2AE3D27D4EB4F) + tt
+    cand = np.flatnonzero(pd.Series(h).duplicated(keep=False).to_numpy())  # every copy of a duplicate, and rare collisions
+    dup = np.zeros(len(u), bool)
+    dup[cand] = pd.DataFrame({'u': u[cand], 'i': i[cand], 't': t[cand]}).duplicated(keep='first').to_numpy()  # exact
+    return dup
+
 # %% ../nbs/01_data.ipynb #ea4529fb
 def _factorize(col:pd.Series, keep:np.ndarray) -> tuple[np.ndarray, pd.Index]:
     "Integer codes (>= 0) and the raw ids they stand for, of `col[keep]`."
@@ -266,13 +277,6 @@ def _chrono(u:np.ndarray, t:np.ndarray) -> np.ndarray:
             return np.argsort(u * span + (t - lo), kind='stable')
     order = np.argsort(t, kind='stable')
     return order[np.argsort(u[order], kind='stable')]
-
-def _duplicates(u:np.ndarray, i:np.ndarray, t:np.ndarray) -> np.ndarray:
-    "Mask of the rows whose (user, item, time) is the same as on an earlier row."
-    if not len(u): return np.zeros(0, bool)
-    cols = {'u': u, 'i': i, 't': t}
-    if (int(u.max()) + 1) * (int(i.max()) + 1) < 2**63: cols = {'k': u * (int(i.max()) + 1) + i, 't': t}  # pack (user, item)
-    return pd.DataFrame(cols, copy=False).duplicated(keep='first').to_numpy()
 
 def preprocess(df:pd.DataFrame,       # columns user, item, rating, time, in file order
                min_rating:float=4.0,  # keep interactions with rating >= min_rating
