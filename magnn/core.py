@@ -246,14 +246,15 @@ class Dataset:
         "Read a dataset written by `save`; a file whose content does not match its SHA-256 is a `MagnnError`."
         path = Path(path)
         if not path.is_file(): raise MagnnError(f"file not found: {path}")
+        def corrupt(reason):
+            e = MagnnError(f"{path} is unreadable: {reason}; delete it, or write it again with Dataset.save")
+            e.reason = reason; return e
         try:
             with np.load(path, allow_pickle=False) as z: arrs = {k: z[k] for k in z.files}
-        except Exception as e:  # a truncated zip, a bad CRC, a bad .npy header, ...
-            raise MagnnError(f"cannot read {path} ({type(e).__name__}: {e}); delete it, or write it again with Dataset.save") from None
+        except Exception as e: raise corrupt(f"{type(e).__name__}: {e}") from None  # a truncated zip, a bad CRC, a bad .npy header, ...
         want = str(arrs.pop('sha256', ''))
         if want != _content_sha256(arrs):
-            raise MagnnError(f"{path} is corrupt: " + ("its content does not match the SHA-256 stored in it" if want else
-                             "it holds no SHA-256 of its content") + "; delete it, or write it again with Dataset.save")
+            raise corrupt("its content does not match the SHA-256 stored in it" if want else "it holds no SHA-256 of its content")
         return cls(str(arrs['name']), Seqs(arrs['indptr'], arrs['items'], int(arrs['n_items'])), arrs['user_ids'], arrs['item_ids'],
                    arrs.get('item_titles'), json.loads(str(arrs['source'])), json.loads(str(arrs['notes'])))
 

@@ -258,7 +258,7 @@ def load_dataset(name_or_path:str|Path,       # a name in `DATASETS`, a folder w
             if ds.source.get('sha256') != sha: raise MagnnError("it was built from other files")
             ds.source['from_cache'] = True; _remember(new)
             return ds
-        except Exception as e: warnings.warn(f"ignoring the unreadable cache file {path}, rebuilding it: {e}")
+        except Exception as e: warnings.warn(f"ignoring the unreadable cache file {path} ({getattr(e, 'reason', e)}); rebuilding it")
     ds = _build(name, kind, files, min_rating, core)
     _remember(new)  # only now: a load that fails on bad input leaves nothing in the cache
     ds.source.update(files={r: str(f) for r, f in files.items()}, sha256=sha, settings=settings, cache=str(path), from_cache=False)
