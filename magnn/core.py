@@ -221,10 +221,9 @@ class Dataset:
         return Split.of(self.seqs)
 
     def fingerprint(self) -> str:
-        "SHA-256 (hex) of the sequences: `n_users`, `n_items`, `indptr` and `items`; equal in every process for equal data."
-        h = hashlib.sha256(b'magnn.Dataset.fingerprint/1')
-        h.update(np.array([self.n_users, self.n_items], '<i8').tobytes())
-        for a in (self.seqs.indptr, self.seqs.items): h.update(np.ascontiguousarray(a, '<i8').tobytes())
+        "SHA-256 (hex) of the sequences: `indptr`, `items`, `n_items` as little-endian int64; equal in every process for equal data."
+        h = hashlib.sha256()
+        for a in (self.seqs.indptr, self.seqs.items, np.int64(self.n_items)): h.update(np.ascontiguousarray(a, '<i8').tobytes())
         return h.hexdigest()
 
     def __repr__(self):

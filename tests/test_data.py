@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import magnn.data as mdata
 import magnn.datasets as mds
-from magnn.core import MagnnError, Dataset, cache_dir, write_json
+from magnn.core import MagnnError, Dataset, Seqs, cache_dir, write_json
 from magnn.data import preprocess, read_interactions, kcore, load_list_pickle
 from magnn.datasets import DATASETS, load_dataset
 
@@ -325,6 +325,8 @@ def test_fingerprint_stable_across_processes_and_sensitive(tmp_path):
     env = dict(os.environ, PYTHONHASHSEED='123', PYTHONPATH=str(Path(__file__).resolve().parents[1]))
     out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, env=env, check=True).stdout.strip()
     assert out == fp and len(fp) == 64 and int(fp, 16) >= 0
+    toy = Dataset('toy', Seqs.from_lists([[1, 2], [2, 1, 3]]), ['a', 'b'], ['<pad>', 'x', 'y', 'z'])
+    assert toy.fingerprint() == '236230ed9ab9988fa7bf6616874bb2047a8e29b3a523d3cf012def462268b3b6'  # pinned: run folders record it
     ds = synthetic(**kw); ds.seqs.items[7] = ds.seqs.items[7] % ds.n_items + 1        # one item changed
     assert ds.fingerprint() != fp
     ds = synthetic(**kw); ds.user_ids[:] = 'someone'; ds.source['x'] = 1               # ids and provenance are not data
