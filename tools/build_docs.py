@@ -169,12 +169,25 @@ PAGE_FIGURES = {
 
 def _md_cell(src:str) -> dict: return {'cell_type': 'markdown', 'metadata': {}, 'source': src}
 
-def _stage_pages(stage:Path, figures:dict[str, list]|None=None):
+_NB_LINK = re.compile(r'\]\((?:\.\./)*nbs/([^)#\s]+)\.ipynb(#[^)\s]*)?\)')
+
+def _page_links(text:str, page:Path, stage:Path, renames:dict[str, str]) -> str:
+    "Markdown links to notebooks (`nbs/10_explore.ipynb`, as README.md has them) as links to their pages on the site."
+    def to_page(m):
+        name = renames.get(m.group(1) + '.ipynb', m.group(1) + '.ipynb')
+        return f"]({os.path.relpath(stage/name, page.parent).replace(os.sep, '/')[:-len('.ipynb')]}.html{m.group(2) or ''})"
+    return _NB_LINK.sub(to_page, text)
+
+def _stage_pages(stage:Path, figures:dict[str, list]|None=None, renames:dict[str, str]|None=None):
     """Make the staged notebooks render as Quarto renders them: printed Markdown of `#| output: asis` cells becomes
-    Markdown (the results tables as HTML tables, not pipe text in `<pre>`); `figures` ({notebook: [(png, caption)]})
-    are appended to their pages when the image exists in `stage`."""
+    Markdown (the results tables as HTML tables, not pipe text in `<pre>`); links to `nbs/X.ipynb` (README-style) point
+    to X's page; `figures` ({notebook: [(png, caption)]}) are appended to their pages when the image exists in `stage`."""
     for nb in stage.rglob('*.ipynb'):
         nbj, changed = json.loads(nb.read_text(encoding='utf-8')), False
+        up = '../' * len(nb.relative_to(stage).parts[:-1])   # a notebook in nbs/ sees figures/ at ../figures; its page, at figures/
+        for c in nbj['cells']:
+            if c['cell_type'] == 'markdown' and (_NB_LINK.search(_src(c)) or f'](../{up}figures/' in _src(c)):
+                c['source'] = _page_links(_src(c), nb, stage, renames or {}).replace(f'](../{up}figures/', f']({up}figures/'); changed = True
         for c in nbj['cells']:
             if c['cell_type'] != 'code' or _directives(_src(c))[0].get('output') != 'asis': continue
             for k, o in enumerate(c.get('outputs', [])):
@@ -245,7 +258,7 @@ def _smalldocs_site(n_workers:int, strict:bool, quiet:bool, proc:Path|None=None,
             if not (cfg.nbs_path/nb.relative_to(stage)).exists(): nb.unlink()
         renames = _rename_to_output_file(stage)
         if (ROOT/'figures').is_dir(): shutil.copytree(ROOT/'figures', stage/'figures', dirs_exist_ok=True)   # README-relative images
-        _stage_pages(stage, {renames.get(k, k): v for k, v in PAGE_FIGURES.items()})
+        _stage_pages(stage, {renames.get(k, k): v for k, v in PAGE_FIGURES.items()}, renames)
         (stage/'sidebar.yml').write_text(_sidebar_yml(cfg.nbs_path, stage, renames), encoding='utf-8')
         # Quarto-only settings, dropped in the staged copy of _quarto.yml: smalldocs makes HTML only and keeps no .md
         qy = stage/'_quarto.yml'
