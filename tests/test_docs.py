@@ -151,3 +151,9 @@ def test_site_in_browser(tmp_path):
     for page in ('train.html', 'results.html'):
         assert '<img' in (site/page).read_text(encoding='utf-8'), f"{page} shows no figure"
     assert (shots/'index.png').stat().st_size > 10_000 and (shots/'magnn.png').stat().st_size > 10_000
+
+def test_page_figures_exist():
+    "Every page that build_docs gives a committed figure exists in nbs/, and so does the figure (a rename must update PAGE_FIGURES)."
+    for nb, figs in build_docs.PAGE_FIGURES.items():
+        assert (NBS/nb).is_file(), f"PAGE_FIGURES in tools/build_docs.py names {nb}, which is not in nbs/"
+        for f, cap in figs: assert (ROOT/f).is_file() and cap, f"PAGE_FIGURES: {f} for {nb} is missing"
