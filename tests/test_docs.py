@@ -4,6 +4,8 @@ The site is built with the Quarto-free engine (nbdev's processors + smalldocs), 
 (processed notebooks and site), so the test needs no Quarto and touches nothing in the repository: two test runs
 at once cannot trip over nbdev's shared `_proc/` cache. By default only the front page and 00_core are built
 (about 10 s); `MAGNN_SLOW=1` also builds the whole site (20-70 s with a dozen notebooks on 2 cores).
+`test_site_in_browser` (marked slow, always run by CI) builds the whole site and opens every page in headless
+Chromium (tools/check_site.py); it and the check of the checker skip where no Chromium can be found.
 """
 import difflib, importlib.util, json, os, re, sys, time
 from pathlib import Path
