@@ -145,8 +145,10 @@ def check_pages(site:str|Path, # the built site (its index.html is the front pag
             ch.events.clear()
             ch.call('Page.navigate', s, url=base + page)
             ch.wait('Page.loadEventFired', s)
-            time.sleep(0.05)  # deferred scripts (KaTeX's auto-render) run on DOMContentLoaded, before load; a beat for late work
-            r = ch.call('Runtime.evaluate', s, expression=_PROBE, returnByValue=True)['result']['value']
+            for _ in range(30):  # KaTeX's auto-render runs from a deferred script; give late rendering up to 3 s before calling TeX raw
+                r = ch.call('Runtime.evaluate', s, expression=_PROBE, returnByValue=True)['result']['value']
+                if not r['raw_tex']: break
+                time.sleep(0.1)
             seen[page] = r
             p = [f"image did not load: {i}" for i in r['images']]
             for url in r['links']:
