@@ -21,53 +21,67 @@ Defaults: amazon-cds from ../shared/data, 40 epochs, validation every 4, patienc
 validation numbers; the test numbers are printed too but are not for choosing.
 """
 import os, sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 import torch
-from magnn.data import load_dataset
+from magnn.datasets import load_dataset
+from magnn.contract import register
 from magnn.models import make_config
-from magnn.hgn import HGN
-from magnn.magnn import MAGNN
+from magnn.models.hgn import HGN, HGNConfig
+from magnn.models.magnn import MAGNN, MAGNNConfig
 from magnn.train import fit
 
 OPTS = {'hgn': {}, 'no-bias': dict(bias=False), 'mean': dict(mean=True), 'no-gate': dict(gate=False),
         'mf+sum': dict(gate=False, bias=False)}
-WR = {'wr-xavier': (None, True), 'wr-eye': (1., True), 'wr-5eye': (5., True), 'wr-frozen': (1., False)}   # (W_r = scale * I, learnt)
+WR = {'wr-xavier': (0., True), 'wr-eye': (1., True), 'wr-5eye': (5., True), 'wr-frozen': (1., False)}   # (W_r = scale * I (0: Xavier), learnt)
 
+@dataclass
+class HGNPartConfig(HGNConfig):
+    "HGN with parts switched off or changed."
+    bias:bool=True    # keep the item bias b_j (it starts at zero: off keeps it out of the optimiser, at zero)
+    gate:bool=True    # keep the gated sequence s_u in the user vector
+    mean:bool=False   # average the item-item product over the window instead of summing it
+
+@register('hgn-part')
 class HGNPart(HGN):
     "HGN with one part switched off or changed (scored by HGN's own `score`)."
-    mean, gate = False, True
-    def no_bias(self):
-        "Drop b_j: it starts at zero, so keeping it out of the optimiser keeps it at zero."
-        self.b.weight.requires_grad_(False)
+    config_cls = HGNPartConfig
+    def __init__(self, *a, **k):
+        super().__init__(*a, **k)
+        if not self.cfg.bias: self.b.weight.requires_grad_(False)
     def user_vector(self, batch):
         pt = self.parts(batch)
         n = (batch.seq > 0).sum(1, keepdim=True).clamp_min(1)
-        return pt['p_u'] + (pt['s'] if self.gate else 0) + (pt['esum'] / n if self.mean else pt['esum'])
+        return pt['p_u'] + (pt['s'] if self.cfg.gate else 0) + (pt['esum'] / n if self.cfg.mean else pt['esum'])
 
-def mfc_wr(ds, name, over):
-    "MA-GNN's mf+c with W_r started (and possibly kept) at a multiple of the identity."
-    cfg = make_config('magnn', ['variant=mf+c', 'epochs=40', 'eval_every=4', 'patience=3'] + over)
-    model = MAGNN(ds.n_users, ds.n_items, cfg); model.name = name        # labelled NAME:mf+c
-    scale, learnt = WR[name]
-    with torch.no_grad():
-        if scale is not None: model.Wr.copy_(scale * torch.eye(cfg.d))
-    model.Wr.requires_grad_(learnt)                 # the trainer's optimiser takes the parameters that require a gradient
-    return model, cfg
+@dataclass
+class WrConfig(MAGNNConfig):
+    "MA-GNN with W_r started (and possibly kept) at a multiple of the identity."
+    wr_scale:float=0.  # W_r = wr_scale * I at the start (0: Xavier, as the model)
+    wr_learnt:bool=True # whether W_r is trained
+
+@register('magnn-wr')
+class MAGNNWr(MAGNN):
+    "MA-GNN (variant mf+c here) with W_r's start and training chosen."
+    config_cls = WrConfig
+    def __init__(self, *a, **k):
+        super().__init__(*a, **k)
+        with torch.no_grad():
+            if self.cfg.wr_scale: self.Wr.copy_(self.cfg.wr_scale * torch.eye(self.cfg.d))
+        self.Wr.requires_grad_(self.cfg.wr_learnt)   # the trainer's optimiser takes the parameters that require a gradient
 
 def main(argv):
     if len(argv) < 2 or argv[0] not in {**OPTS, **WR}: sys.exit(__doc__)
     name, out, over = argv[0], Path(argv[1]), argv[2:]
     ds = load_dataset(os.environ.get('DATASET', 'amazon-cds'), data_dir=os.environ.get('MAGNN_DATA', str(Path(__file__).parents[1].parent/'shared'/'data')))
-    torch.manual_seed(int(os.environ.get('SEED', 0)))
-    if name in WR: model, cfg = mfc_wr(ds, name, over)
-    else:
-        cfg = make_config('hgn', ['epochs=40', 'eval_every=4', 'patience=3'] + over)
-        model = HGNPart(ds.n_users, ds.n_items, cfg); model.name = f'hgn:{name}'
-        for k, v in OPTS[name].items():
-            if k == 'bias': model.no_bias()
-            else: setattr(model, k, v)
-    res = fit(model, ds, cfg, device=os.environ.get('DEVICE', 'cpu'), seed=int(os.environ.get('SEED', 0)), out=out, progress=False)
-    print(f"{model.name} {' '.join(over)}: best epoch {res['best_epoch']}, valid recall@10 {res['valid']['recall@10']:.4f} "
+    budget = ['epochs=40', 'eval_every=4', 'patience=3']
+    if name in WR:
+        scale, learnt = WR[name]
+        cfg = make_config('magnn-wr', ['variant=mf+c', f'wr_scale={scale}', f'wr_learnt={learnt}'] + budget + over)
+    else: cfg = make_config('hgn-part', [f'{k}={v}' for k, v in OPTS[name].items()] + budget + over)
+    res = fit(cfg, ds, device=os.environ.get('DEVICE', 'cpu'), seed=int(os.environ.get('SEED', 0)), out=out, progress=False)
+    print(f"{name} {' '.join(over)}: best epoch {res['best_epoch']}, valid recall@10 {res['valid']['recall@10']:.4f} "
           f"ndcg@10 {res['valid']['ndcg@10']:.4f}, test recall@10 {res['test']['recall@10']:.4f}, {res['timings']['epoch_s']:.1f} s/epoch", flush=True)
 
 if __name__ == '__main__': main(sys.argv[1:])

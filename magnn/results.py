@@ -11,51 +11,79 @@ import pandas as pd
 from .core import MagnnError
 
 # %% auto #0
-__all__ = ['PAPER_TABLE2', 'PAPER_TABLE3', 'HGN_PAPER', 'load_runs', 'label', 'summarise', 'results_table', 'budget',
-           'bench_table', 'paper_comparison', 'plot_curves']
+__all__ = ['LEGACY', 'PAPER_TABLE2', 'PAPER_TABLE3', 'HGN_PAPER', 'load_runs', 'unfinished_runs', 'label', 'summarise',
+           'results_table', 'budget', 'bench_table', 'paper_comparison', 'plot_curves']
 
 # %% ../nbs/09_results.ipynb #2399c815
+def _read_json(f:Path) -> dict:
+    try: return json.loads(f.read_text())
+    except FileNotFoundError: raise MagnnError(f"{f} is missing; the run folder {f.parent} is incomplete: train it again with --overwrite") from None
+    except (json.JSONDecodeError, UnicodeDecodeError): raise MagnnError(f"{f} is truncated or not JSON; train the run again with --overwrite") from None
+
 def load_runs(paths:list[str|Path]|str|Path # run folders, or folders containing them (searched recursively)
              ) -> pd.DataFrame:
-    "One row per complete run found under `paths`."
+    "One row per finished run (a metrics.json) found under `paths`; its whole option dict is the `config` column."
     if isinstance(paths, (str, Path)): paths = [paths]
     rows = []
     for p in map(Path, paths):
         if not p.exists(): raise MagnnError(f"no run folder at {p}; train first (magnn train --out {p}) or give another path")
         for m in sorted(p.rglob('metrics.json')):
-            res, cfg = json.loads(m.read_text()), json.loads((m.parent/'config.json').read_text())
-            c = cfg['config']
-            row = dict(run=str(m.parent), dataset=res['dataset'], model=res['model'], variant=c.get('variant'), graph_own=c.get('graph_own'), pos_enc=c.get('pos_enc'), pe_scale=c.get('pe_scale'), tie=c.get('tie'), cooc=c.get('cooc'), l2=c.get('l2'), neg=c.get('neg'), refit=c.get('refit', False), refit_epochs=res.get('refit_epochs'),
-                       seed=res['seed'], stopped=res.get('stopped'), h=c.get('h'), m=c.get('m'), d=c.get('d'), best_epoch=res['best_epoch'],
-                       epochs_run=res['epochs_run'], epoch_s=res['timings']['epoch_s'], device=cfg.get('device'))
+            res, cfg = _read_json(m), _read_json(m.parent/'config.json')
+            c = cfg.get('config', {})
+            row = dict(run=str(m.parent), dataset=res['dataset'], model=res['model'], config=c, variant=c.get('variant'),
+                       pe_scale=c.get('pe_scale'), cooc=c.get('cooc'), l2=c.get('l2'), neg=c.get('neg'), refit=c.get('refit', False),
+                       refit_epochs=res.get('refit_epochs'), seed=res['seed'], stopped=res.get('stopped'), h=c.get('h'), m=c.get('m'),
+                       d=c.get('d'), best_epoch=res['best_epoch'], epochs_run=res['epochs_run'], epoch_s=res['timings']['epoch_s'],
+                       device=cfg.get('device'))
             row.update({f'valid/{k}': v for k, v in res['valid'].items()})
             row.update({f'test/{k}': v for k, v in res['test'].items()})
             rows.append(row)
     return pd.DataFrame(rows)
 
-# %% ../nbs/09_results.ipynb #13536db0
-def _num(row, key):
-    "A numeric option of a run row, or None where it is missing or NaN."
-    v = row.get(key)
-    return v if isinstance(v, (int, float, np.integer)) and not isinstance(v, bool) and not np.isnan(v) else None
+def unfinished_runs(paths:list[str|Path]|str|Path) -> list[tuple[str, str]]:
+    "(folder, state) of every run folder under `paths` without a metrics.json: running, interrupted, failed or unknown."
+    from magnn.train import run_status
+    if isinstance(paths, (str, Path)): paths = [paths]
+    out = []
+    for p in map(Path, paths):
+        if not p.exists(): continue
+        for f in sorted(set(p.rglob('config.json')) | set(p.rglob('status.json'))):
+            if not (f.parent/'metrics.json').exists() and str(f.parent) not in dict(out): out.append((str(f.parent), run_status(f.parent)))
+    return out
 
-def _flag(row, key) -> bool:
-    "Whether a boolean option of a run row is set (Python or NumPy True)."
-    return isinstance(row.get(key), (bool, np.bool_)) and bool(row.get(key))
+# %% ../nbs/09_results.ipynb #13536db0
+LEGACY = {'graph_own': 'keep', 'pos_enc': True, 'tie': False}   # MA-GNN options that left the model (bench/magnn_diagnostics.py) and their defaults
+
+def _isnan(v) -> bool: return isinstance(v, float) and np.isnan(v)
+
+def _fmt(k, v) -> str:
+    if isinstance(v, (bool, np.bool_)): return k if v else f"{k}=off"
+    if isinstance(v, (float, np.floating)): return f"{k}={float(v):g}"
+    return f"{k}={v}"
+
+def _defaults(model:str) -> tuple[dict, set, str|None]:
+    "(flat default options, budget options, label key) of a model; for a name no longer registered (a bench subclass), every registered model's defaults together."
+    from magnn.models import make_config, MODELS
+    if model in MODELS:
+        cfg = make_config(model)
+        return cfg.flat(), cfg.budget_keys(), type(cfg.hyper).label_key
+    cfgs = [make_config(m) for m in sorted(MODELS)]
+    flat = {}
+    for c in cfgs: flat = {**c.flat(), **flat}
+    return flat, set().union(*(c.budget_keys() for c in cfgs)), 'variant'
+
+_ROW_KEYS = {'run', 'dataset', 'model', 'config', 'seed', 'stopped', 'best_epoch', 'epochs_run', 'epoch_s', 'device', 'refit_epochs', 'method'}
 
 def label(row) -> str:
-    "A method's name in tables: the model, with MA-GNN's variant where it is not the full model, and its non-paper options."
-    v = row.get('variant')
-    name = row['model'] if v is None or (isinstance(v, float) and np.isnan(v)) or v == 'full' else f"{row['model']}:{v}"
-    pe_off = isinstance(row.get('pos_enc'), (bool, np.bool_)) and not row.get('pos_enc')
-    opts = (['graph_own=drop'] if row.get('graph_own') == 'drop' else []) + (['pos_enc=off'] if pe_off else [])
-    if _num(row, 'pe_scale') not in (None, 1) and not pe_off: opts.append(f"pe_scale={_num(row, 'pe_scale'):g}")
-    if _flag(row, 'tie'): opts.append('tie')
-    if row.get('cooc') == 'product': opts.append('cooc=product')
-    if _num(row, 'l2') not in (None, 1e-3): opts.append(f"l2={_num(row, 'l2'):g}")
-    if _num(row, 'd') not in (None, 50): opts.append(f"d={int(_num(row, 'd'))}")
-    if _num(row, 'neg') not in (None, 1): opts.append(f"neg={int(_num(row, 'neg'))}")
-    if _flag(row, 'refit'): opts.append('refit')
+    "A method's name in tables: the model (with its `label_key` value, e.g. MA-GNN's variant, where not the default) and every option that differs from its defaults."
+    model = row['model']
+    c = row.get('config')
+    if not isinstance(c, dict): c = {k: v for k, v in dict(row).items() if k not in _ROW_KEYS and '/' not in str(k)}
+    c = {k: v for k, v in c.items() if v is not None and not _isnan(v)}
+    defaults, budget, lk = _defaults(model)
+    name = model + (f":{c[lk]}" if lk and lk in c and c[lk] != defaults.get(lk) else '')
+    keys = [k for k in LEGACY if k in c] + [k for k in defaults if k in c and k not in LEGACY]
+    opts = [_fmt(k, c[k]) for k in keys if k != lk and k not in budget and c[k] != {**defaults, **LEGACY}.get(k)]
     return name + (f" [{', '.join(opts)}]" if opts else '')
 
 def summarise(runs:pd.DataFrame, # from `load_runs`
@@ -114,15 +142,15 @@ def bench_table(paths:list[str|Path]|str|Path # benchmark JSON files (from bench
 
 # %% ../nbs/09_results.ipynb #66742cd3
 PAPER_TABLE2 = {  # (Recall@10, NDCG@10) — Ma et al. 2020, Table 2
-    'amazon-cds':         {'bprmf': (.0269, .0145), 'gru4rec': (.0302, .0154), 'gru4rec+': (.0356, .0171), 'gc-san': (.0372, .0196),
+    'amazon-cds':         {'bprmf': (.0269, .0145), 'gru4rec': (.0302, .0154), 'gru4rec+': (.0356, .0171), 'gcsan': (.0372, .0196),
                            'caser': (.0297, .0163), 'sasrec': (.0341, .0193), 'marank': (.0382, .0151), 'magnn': (.0442, .0214)},
-    'amazon-books':       {'bprmf': (.0260, .0151), 'gru4rec': (.0266, .0157), 'gru4rec+': (.0301, .0171), 'gc-san': (.0344, .0256),
+    'amazon-books':       {'bprmf': (.0260, .0151), 'gru4rec': (.0266, .0157), 'gru4rec+': (.0301, .0171), 'gcsan': (.0344, .0256),
                            'caser': (.0297, .0216), 'sasrec': (.0358, .0240), 'marank': (.0355, .0223), 'magnn': (.0432, .0279)},
-    'goodreads-children': {'bprmf': (.0814, .0664), 'gru4rec': (.0857, .0715), 'gru4rec+': (.0978, .0821), 'gc-san': (.1099, .0967),
+    'goodreads-children': {'bprmf': (.0814, .0664), 'gru4rec': (.0857, .0715), 'gru4rec+': (.0978, .0821), 'gcsan': (.1099, .0967),
                            'caser': (.1060, .0943), 'sasrec': (.1165, .1007), 'marank': (.1092, .0980), 'magnn': (.1215, .1137)},
-    'goodreads-comics':   {'bprmf': (.0788, .0713), 'gru4rec': (.0958, .0912), 'gru4rec+': (.1288, .1328), 'gc-san': (.1490, .1563),
+    'goodreads-comics':   {'bprmf': (.0788, .0713), 'gru4rec': (.0958, .0912), 'gru4rec+': (.1288, .1328), 'gcsan': (.1490, .1563),
                            'caser': (.1473, .1529), 'sasrec': (.1494, .1592), 'marank': (.1325, .1431), 'magnn': (.1617, .1655)},
-    'ml-20m':             {'bprmf': (.0774, .0785), 'gru4rec': (.0804, .0912), 'gru4rec+': (.0904, .0946), 'gc-san': (.1161, .1119),
+    'ml-20m':             {'bprmf': (.0774, .0785), 'gru4rec': (.0804, .0912), 'gru4rec+': (.0904, .0946), 'gcsan': (.1161, .1119),
                            'caser': (.1169, .1116), 'sasrec': (.1069, .1014), 'marank': (.1002, .1031), 'magnn': (.1236, .1272)},
 }
 

@@ -10,7 +10,7 @@ import torch
 from .core import MagnnError, Seqs, Batch
 
 # %% auto #0
-__all__ = ['Windows', 'make_windows', 'contexts', 'NegativeSampler']
+__all__ = ['Windows', 'make_windows', 'contexts', 'NegativeSampler', 'Sequences', 'make_sequences']
 
 # %% ../nbs/02_sampler.ipynb #82599337
 def _gather(items:torch.Tensor, # long [nnz], the flat items of `Seqs`
@@ -153,3 +153,44 @@ class NegativeSampler:
             if r < self.rounds: out[todo] = torch.randint(1, self.n_items + 1, todo.shape, generator=generator, device=self.device)
             else: out[todo] = self._exact(u[todo], generator)      # exact, never collides
         return out.view(len(user), *shape)
+
+# %% ../nbs/02_sampler.ipynb #3a8d3eb9
+@dataclass
+class Sequences:
+    "Whole-sequence training examples as (user, end offset) pairs; `batch` gathers inputs and next-item targets."
+    items:torch.Tensor   # long [nnz], the flat input items
+    indptr:torch.Tensor  # long [n_users+1], user offsets into the flat items
+    user:torch.Tensor    # long [S], the user of each example
+    end:torch.Tensor     # long [S], offset just after each example's last item
+    max_len:int          # input positions per example
+
+    def __len__(self) -> int: return len(self.user)
+    @property
+    def device(self) -> torch.device: return self.user.device
+
+    def batch(self, idx:torch.Tensor # long [B], example numbers
+             ) -> Batch:
+        "Examples `idx`: `seq` [B, max_len] inputs (left-padded), `pos` [B, max_len] the next item at each position, `hist` empty."
+        idx = torch.as_tensor(idx, dtype=torch.long, device=self.device)
+        u, e = self.user[idx], self.end[idx]
+        x = _gather(self.items, self.indptr[u], e, self.max_len + 1)
+        seq = x[:, :-1].contiguous()
+        return Batch(u, seq=seq, hist=seq[:, :0], pos=x[:, 1:].masked_fill(seq == 0, 0))
+
+def make_sequences(inp:Seqs,      # the input sequences (training items)
+                   max_len:int,   # input positions per example (SASRec: 50)
+                   device='cpu',  # where the index tensors live
+                   chunks:str='last', # 'last': each user's last max_len+1 items; 'all': every transition once
+                  ) -> Sequences:
+    "Next-item examples of every user with at least 2 input items."
+    if int(max_len) < 1: raise MagnnError(f"max_len={max_len}: a sequence example needs at least 1 position")
+    if chunks not in ('last', 'all'): raise MagnnError(f"chunks={chunks!r}: use 'last' or 'all'")
+    n = inp.lengths
+    if chunks == 'last': count = (n >= 2).astype(np.int64)
+    else: count = np.where(n >= 2, -(-(n - 1) // max_len), 0)
+    user = np.repeat(np.arange(inp.n_users, dtype=np.int64), count)
+    first = np.concatenate([[0], np.cumsum(count)])[:-1]
+    k = np.arange(len(user), dtype=np.int64) - np.repeat(first, count)   # chunk number, 0 = the last
+    end = inp.indptr[1:][user] - k * max_len
+    dev = lambda a: _tensor(a).to(device)
+    return Sequences(dev(inp.items), dev(inp.indptr), dev(user), dev(end), int(max_len))

@@ -128,7 +128,7 @@ def test_refit_cli_matches_train_refit(tmp_path):
     assert json.loads((tmp_path/'later'/'config.json').read_text())['config']['refit'] is True
     code, out, err = magnn('results', tmp_path)
     assert code == 0, err
-    assert '| synthetic | bprmf [refit] |' in out and '| synthetic | bprmf |' in out
+    assert '| synthetic | bprmf [batch_size=1024, refit] |' in out and '| synthetic | bprmf [batch_size=1024] |' in out
     code, _, err = magnn('refit', tmp_path/'later')
     one_line_error(code, err, 'already retrained')
 

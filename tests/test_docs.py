@@ -142,12 +142,12 @@ def test_site_in_browser(tmp_path):
                                  modidx=False, quiet=True)
     t1 = time.time()
     shots = ROOT/'_docs'/'screenshots'
-    problems, seen = check_site.check_pages(site, shots={'index.html': shots/'index.png', 'magnn.html': shots/'magnn.png'})
+    problems, seen = check_site.check_pages(site, shots={'index.html': shots/'index.png', 'models/magnn.html': shots/'magnn.png'})
     print(f"docs build {t1 - t0:.1f} s; {len(seen)} pages in Chromium {time.time() - t1:.1f} s; screenshots in {shots}")
     assert not problems, "the site has problems a reader would see:\n" + '\n'.join(problems)
     pages = {p.relative_to(site).as_posix() for p in site.rglob('*.html')}
-    assert set(seen) == pages and {'index.html', 'results.html', 'explore.html', 'magnn.html'} <= pages
-    assert seen['magnn.html']['katex'] > 10 and seen['index.html']['katex'] > 0, "maths rendered by the site's own KaTeX"
+    assert set(seen) == pages and {'index.html', 'results.html', 'explore.html', 'reproduction.html', 'models/magnn.html'} <= pages
+    assert seen['models/magnn.html']['katex'] > 10 and seen['index.html']['katex'] > 0, "maths rendered by the site's own KaTeX"
     front = (site/'index.html').read_text(encoding='utf-8')
     assert front.count('<table') >= 3 and '\n| method |' not in front, "results tables are HTML, not pipe text"
     for page in ('train.html', 'results.html'):

@@ -39,7 +39,7 @@ def test_reproduce_notebook(tmp_path):
     nb = execute('reproduce', tmp_path, variants=['full', 'mf'], baselines=['pop'], grid=[[2, 2], [4, 4]],
                  hyper={'epochs': 1}, out=str(tmp_path/'runs'), results=str(tmp_path/'results'))
     text = outputs(nb)
-    assert 'chosen on validation' in text and '| magnn:mf |' in text
+    assert 'chosen on validation' in text and '| magnn:mf [h=' in text   # h and m differ from the defaults: the label says so
     kept = sorted(p.relative_to(tmp_path/'results') for p in (tmp_path/'results').rglob('metrics.json'))
     assert len(kept) == 4  # two tuning runs (one reused as the final full run), mf, pop
     assert not list((tmp_path/'results').rglob('*.pt')), "no checkpoints among the kept results"
@@ -52,8 +52,9 @@ def test_explore_notebook(tmp_path):
     nb = execute('explore', tmp_path, run=str(run), user=2)
     text = outputs(nb)
     assert 'ExplorerApp' in text or 'VBox' in text, "the app is displayed"
-    from magnn.explore import _load_run, Explorer
-    top = Explorer(*_load_run(run)).top(2)
+    from magnn.explore import Explorer
+    from magnn.train import load_run
+    top = Explorer(*load_run(run)).top(2)
     assert all(t in text for t in top.title), "the static top-10 is the run's own"
     assert not (tmp_path/'scratch').exists(), "a given run trains nothing"
 

@@ -2,6 +2,8 @@
 import subprocess, sys
 import pytest
 
+pytestmark = pytest.mark.slow   # two trainings and a fresh interpreter: 20-30 s
+
 @pytest.fixture(scope='module')
 def run(tmp_path_factory):
     from magnn.cli import main

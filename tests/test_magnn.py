@@ -2,10 +2,10 @@
 import pytest
 import torch
 from magnn.core import Seqs, MagnnError
-from magnn.models import make_config, get_model
+from magnn.models import make_config, make_model
 from magnn.sampler import make_windows, contexts, NegativeSampler
-from magnn.train import bpr_loss
-from magnn.magnn import VARIANTS
+from magnn.contract import bpr_loss
+from magnn.models.magnn import VARIANTS
 
 def _random_seqs(n_users=40, n_items=30, seed=0):
     g = torch.Generator().manual_seed(seed)
@@ -17,17 +17,18 @@ def test_variant_forward_backward(variant):
     torch.manual_seed(0)
     seqs = _random_seqs()
     cfg = make_config('magnn', dict(variant=variant, d=8, h=3, m=4, max_hist=10))
-    model = get_model('magnn')(seqs.n_users, seqs.n_items, cfg)
+    model = make_model(cfg, seqs.n_users, seqs.n_items)
     model.fit_context(seqs)
-    w = make_windows(seqs, cfg.L, cfg.T, cfg.max_hist)
+    W = cfg.window
+    w = make_windows(seqs, W.L, W.T, W.max_hist)
     b = w.batch(torch.arange(len(w)))
-    b.neg = NegativeSampler(seqs).sample(b.user, (cfg.T, 1))
+    b.neg = NegativeSampler(seqs).sample(b.user, (W.T, 1))
     s = model.score(b, torch.cat([b.pos, b.neg.flatten(1)], 1))
-    assert s.shape == (len(b), 2 * cfg.T) and torch.isfinite(s).all()
-    bpr_loss(s[:, :cfg.T], s[:, cfg.T:].view(len(b), cfg.T, 1), b.pos > 0).backward()
+    assert s.shape == (len(b), 2 * W.T) and torch.isfinite(s).all()
+    bpr_loss(s[:, :W.T], s[:, W.T:].view(len(b), W.T, 1), b.pos > 0).backward()
     for n, p in model.named_parameters(): assert p.grad is not None and p.grad.abs().sum() > 0, n
     with torch.no_grad():
-        full = model.score(contexts(seqs, None, cfg.L, cfg.max_hist))
+        full = model.score(contexts(seqs, None, W.L, W.max_hist))
     assert full.shape == (seqs.n_users, seqs.n_items + 1) and torch.isfinite(full).all()
 
 def test_bad_variant_lists_choices():

@@ -6,6 +6,7 @@ and the `nbdev_export()` cell. `MAGNN_TEST_FLAGS="notest"` runs those cells too 
 Each notebook runs in its own Python process (about 2 s of imports each): a notebook that registers a toy
 model, seeds the global generators or holds a large dataset cannot change what the next test sees.
 
+Notebooks in subfolders of nbs/ (nbs/models/) are collected too, each run from its own folder.
 Not collected: top-level notebooks whose name starts with `_`, notebooks beside a `.notest` file (as in
 nbdev_test), and papermill experiment templates, i.e. top-level notebooks that nbs/experiments/ names, by a
 notebook of the same name in it or a text file in it (a list, a papermill config) that mentions `NAME.ipynb`.
@@ -33,7 +34,10 @@ def notebooks(nbs:Path=NBS) -> list[Path]:
     "The top-level notebooks to test, sorted by name."
     if (nbs/'.notest').exists(): return []
     skip = _experiment_names(nbs)
-    return [p for p in sorted(nbs.glob('*.ipynb')) if not p.name.startswith('_') and p.name not in skip]
+    top = [p for p in sorted(nbs.glob('*.ipynb')) if not p.name.startswith('_') and p.name not in skip]
+    sub = [p for d in sorted(q for q in nbs.iterdir() if q.is_dir() and q.name != 'experiments' and not q.name.startswith(('.', '_')))
+           if not (d/'.notest').exists() for p in sorted(d.glob('*.ipynb')) if not p.name.startswith('_')]
+    return top + sub
 
 def _flags() -> tuple[list[str], list[str]]:
     "(skip_flags from settings.ini `tst_flags`, force_flags from $MAGNN_TEST_FLAGS), as nbdev_test uses them."
@@ -50,12 +54,12 @@ print(f"{Path(sys.argv[1]).name}: {'passed' if ok else 'FAILED'} in {secs:.1f} s
 sys.exit(0 if ok else 1)
 """
 
-@pytest.mark.parametrize('nb', notebooks(), ids=lambda p: p.name)
+@pytest.mark.parametrize('nb', notebooks(), ids=lambda p: str(p.relative_to(NBS)))
 def test_notebook(nb:Path):
     "Run the notebook's cells (all but the skipped ones) in a fresh process; fail with the notebook's error."
     skip, force = _flags()
     cmd = [sys.executable, '-c', _RUNNER, str(nb.resolve()), json.dumps([skip, force, str(ROOT)])]
-    try: r = subprocess.run(cmd, cwd=NBS, capture_output=True, text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL)
+    try: r = subprocess.run(cmd, cwd=nb.parent, capture_output=True, text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
         pytest.fail(f"{nb.name} ran for more than {TIMEOUT:.0f} s (MAGNN_NB_TIMEOUT); mark slow cells `#| notest`",
                     pytrace=False)

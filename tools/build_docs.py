@@ -163,7 +163,7 @@ PAGE_FIGURES = {
                         '(results/amazon-cds-h200): every run stopped at the time limit, most still improving.')],
     '09_results.ipynb': [('figures/amazon-cds-validation-curves.png', '`plot_curves` (`magnn results results/amazon-cds --curves FILE`) '
                           'on the first CPU reproduction on Amazon-CDs.')],
-    '07b_long_term.ipynb': [('figures/fig4-memory-ml-100k.png', "The paper's Figure 4 on MovieLens-100K "
+    'models/11_magnn_long.ipynb': [('figures/fig4-memory-ml-100k.png', "The paper's Figure 4 on MovieLens-100K "
                              '(nbs/experiments/memory_heatmap.ipynb): the memory attention s of chosen movies.')],
 }
 
@@ -338,7 +338,7 @@ def main(argv=None):
     if a.check:
         sys.path.insert(0, str(ROOT/'tools'))
         from check_site import check_pages
-        shots = {'index.html': site/'screenshots'/'index.png', 'magnn.html': site/'screenshots'/'magnn.png'}
+        shots = {'index.html': site/'screenshots'/'index.png', 'models/magnn.html': site/'screenshots'/'magnn.png'}
         problems, seen = check_pages(site, shots=shots)
         print(f"checked {len(seen)} pages in Chromium; screenshots in {site/'screenshots'}", flush=True)
         if problems: raise SystemExit('\n'.join(problems))

@@ -185,7 +185,7 @@ def main(argv=None):
     p.add_argument('--pages', nargs='+', help='only these pages (relative to the site)')
     p.add_argument('--shots', metavar='FOLDER', help='save screenshots of the index and the MA-GNN page here')
     a = p.parse_args(argv)
-    shots = {'index.html': Path(a.shots)/'screenshot-index.png', 'magnn.html': Path(a.shots)/'screenshot-magnn.png'} if a.shots else None
+    shots = {'index.html': Path(a.shots)/'screenshot-index.png', 'models/magnn.html': Path(a.shots)/'screenshot-magnn.png'} if a.shots else None
     t0 = time.time()
     problems, seen = check_pages(a.site, a.pages, shots)
     print(f"{len(seen)} pages in Chromium, {sum(r['katex'] for r in seen.values())} equations rendered, {time.time() - t0:.1f} s")

@@ -1,0 +1,73 @@
+"""MA-GNN with the two diagnostics that left the model: `graph_own=drop` and `tie`.
+
+    python bench/magnn_diagnostics.py OUT [key=value ...]   # e.g. graph_own=drop variant=mf+s, or tie=true
+
+- `graph_own=drop`: a training window's items see neighbourhoods without the transitions of this very
+  occurrence (the window's next items and, when training, its targets), as a prediction window's items do
+  (nbs/models/10_magnn_short.ipynb explains the train/test mismatch it probes). It reads the training
+  targets inside the forward pass, which no model of the zoo may do, so it lives here.
+- `tie=true`: one item table for input and output (E = Q); the paper has two.
+
+Registered as `magnn-diag` when this file is imported; trains through the shared trainer and writes an
+ordinary run folder. Defaults: amazon-cds from ../shared/data. Results of earlier runs with these options are
+in results/amazon-cds/graph-own-drop and results/amazon-cds-diagnostics.
+"""
+import os, sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+import torch
+import torch.nn.functional as F
+from magnn.datasets import load_dataset
+from magnn.contract import register
+from magnn.graph import out_degrees
+from magnn.models import make_config
+from magnn.models.magnn import MAGNN, MAGNNConfig
+from magnn.train import fit
+
+@dataclass
+class DiagConfig(MAGNNConfig):
+    "MA-GNN plus the diagnostics graph_own and tie."
+    graph_own:Literal['keep', 'drop']='keep' # 'drop': leave a window's own transitions out of its items' neighbourhoods
+    tie:bool=False # one item table for input and output (E = Q)
+
+@register('magnn-diag')
+class MAGNNDiag(MAGNN):
+    "MA-GNN with `graph_own` and `tie` (diagnostics; see the module docstring)."
+    config_cls = DiagConfig
+    def __init__(self, *a, **k):
+        super().__init__(*a, **k)
+        if self.cfg.tie and self.E is not None: self.E = self.Q
+
+    def fit_context(self, inp):
+        super().fit_context(inp)
+        if self.short is not None and self.cfg.graph_own == 'drop':
+            self.short.deg = torch.tensor(out_degrees(inp, self.cfg.hops), dtype=torch.float32, device=self.device)
+
+    def own_next(self, batch):
+        "The `hops` items after each window position in this sequence (window, then targets when training): [B, L, hops]."
+        if self.cfg.graph_own != 'drop': return None
+        B, L, k = *batch.seq.shape, self.cfg.hops
+        ext = torch.cat([batch.seq] + ([batch.pos] if batch.pos is not None else []), 1)
+        ext = F.pad(ext, (0, max(0, L + k - ext.shape[1])))
+        idx = torch.arange(L, device=ext.device)[:, None] + torch.arange(1, k + 1, device=ext.device)
+        return ext[:, idx]
+
+    def parts(self, batch):
+        if self.cfg.graph_own != 'drop' or self.short is None: return super().parts(batch)
+        short, own = self.short, self.own_next(batch)
+        class _Own(torch.nn.Module):   # the short-term module, told which neighbours to leave out
+            def forward(s, seq, E, p_u): return short(seq, E, p_u, own)
+        self.short = _Own()
+        try: return super().parts(batch)
+        finally: self.short = short
+
+def main(argv):
+    if len(argv) < 1: sys.exit(__doc__)
+    out, over = Path(argv[0]), argv[1:]
+    ds = load_dataset(os.environ.get('DATASET', 'amazon-cds'), data_dir=os.environ.get('MAGNN_DATA', str(Path(__file__).parents[1].parent/'shared'/'data')))
+    res = fit(make_config('magnn-diag', over), ds, device=os.environ.get('DEVICE', 'cpu'), seed=int(os.environ.get('SEED', 0)), out=out, progress=False)
+    print(f"magnn-diag {' '.join(over)}: best epoch {res['best_epoch']}, valid recall@10 {res['valid']['recall@10']:.4f}, "
+          f"test recall@10 {res['test']['recall@10']:.4f}, {res['timings']['epoch_s']:.1f} s/epoch")
+
+if __name__ == '__main__': main(sys.argv[1:])
