@@ -28,7 +28,7 @@ def test_drive_the_app(run):
         shown, want = text(app.top), ex.top(u)
         assert shown != first and shown == want.to_string(index=False)
         assert all(t in shown for t in want.title)
-        window = ex.names[ex.inp[u][-ex.cfg.L:]]
+        window = ex.names[ex.inp[u][-ex.window.L:]]
         assert all(t in text(app.history) for t in window), "the history shows the user's window"
         assert all(t in text(app.neighbours) for t in window), "the graph neighbours are those of the window's items"
         test_items = set(ex.ds.item_ids[ex.test_tgt[u]])
