@@ -35,7 +35,7 @@ def random_seqs(n_users:int=N_USERS, n_items:int=N_ITEMS, seed:int=0) -> Seqs:
 def load(data_dir, synthetic:bool) -> tuple[Seqs, str]:
     if not synthetic and Path(data_dir, 'amazon-cds').is_dir():
         try:
-            from magnn.data import load_dataset
+            from magnn.datasets import load_dataset
             ds = load_dataset('amazon-cds', data_dir=data_dir)
             return ds.seqs, f"amazon-cds from {data_dir}"
         except ImportError as e: print(f"(magnn.data not usable: {e}; using random sequences)")

@@ -2,7 +2,7 @@
 
 Generates a 20M-row `ratings.csv` shaped like MovieLens-20M (userId,movieId,rating,timestamp; ~138k users,
 ~27k movies, >= 20 ratings per user with a heavy tail, Zipf-like movie popularity, ratings 0.5..5 in steps of 0.5, sorted
-by user then movie like the real file) in a temporary folder, then runs `magnn.data.load_dataset` on it in
+by user then movie like the real file) in a temporary folder, then runs `magnn.datasets.load_dataset` on it in
 fresh subprocesses and prints wall time and peak memory (ru_maxrss) of:
 
 - `phases`: `read_interactions` and `preprocess` timed separately (no cache),
@@ -52,7 +52,7 @@ if mode == 'phases':
     t3 = time.perf_counter()
     out.update(import_s=t1 - t0, read_s=t2 - t1, preprocess_s=t3 - t2, rows=len(df))
 else:
-    from magnn.data import load_dataset
+    from magnn.datasets import load_dataset
     t1 = time.perf_counter(); ds = load_dataset(path)
     t3 = time.perf_counter()
     out.update(import_s=t1 - t0, load_s=t3 - t1, from_cache=ds.source.get('from_cache'))

@@ -47,7 +47,7 @@ def _epochs(v:str) -> int:
 
 def _parser(epilog:str|None=None) -> argparse.ArgumentParser:
     p = _Parser(prog='magnn', description="MA-GNN sequential recommendation workbook.")
-    sub = p.add_subparsers(dest='cmd', required=True, metavar='{data,train,refit,models,results,lab}', parser_class=_Parser)
+    sub = p.add_subparsers(dest='cmd', required=True, metavar='{data,train,refit,models,results,sweep,compare,lab}', parser_class=_Parser)
     d = sub.add_parser('data', help="dataset commands").add_subparsers(dest='data_cmd', required=True, metavar='{stats,download}', parser_class=_Parser)
     st = d.add_parser('stats', help="Table 1 statistics of a dataset")
     st.add_argument('dataset', help="a dataset name (amazon-cds, ml-100k, synthetic, ...) or a folder of the authors' pickles")
@@ -90,6 +90,27 @@ def _parser(epilog:str|None=None) -> argparse.ArgumentParser:
     r.add_argument('runs', nargs='*', default=['runs'], help="run folders or folders containing them (default runs/)")
     r.add_argument('--split', default='test', choices=['valid', 'test'])
     r.add_argument('--curves', metavar='PNG', help="also save the validation Recall@10 curves of these runs as a figure")
+    sw = sub.add_parser('sweep', help="run a grid or random search on Ray Tune: one run folder per trial",
+                        description="Run every combination (or --samples random ones) of the options given as key=v1,v2 or "
+                                    "key=a:b (whole numbers a..b-1), e.g. h=5,10,15,20 m=5,10,15,20 seed=0:5, on Ray Tune. "
+                                    "Rerunning the same command resumes: finished trials are not run again.")
+    sw.add_argument('--model', default='magnn', help="model name (default magnn)")
+    sw.add_argument('--dataset', default='synthetic', help="dataset name or folder (default synthetic)")
+    sw.add_argument('--data-dir', help="folder holding the raw data (the same path on every Ray node)")
+    sw.add_argument('--epochs', type=_epochs, help="maximum epochs of each trial")
+    sw.add_argument('--device', default='auto', help="auto, cpu or cuda (default auto)")
+    sw.add_argument('--out', required=True, help="the sweep folder (trials in OUT/trials/NAME)")
+    sw.add_argument('--samples', type=_epochs, help="draw this many random combinations instead of the whole grid")
+    sw.add_argument('--cpus-per-trial', type=float, default=1, help="CPUs per trial (default 1)")
+    sw.add_argument('--gpus-per-trial', type=float, default=0, help="GPUs per trial; a fraction packs trials on one GPU (default 0)")
+    sw.add_argument('--max-concurrent', type=_epochs, help="at most this many trials at once")
+    sw.add_argument('--address', help="a Ray cluster to join (default: $RAY_ADDRESS, else a local Ray)")
+    sw.add_argument('--time-limit', type=_seconds, metavar='SECONDS', help="a deadline for the whole sweep")
+    sw.add_argument('space', nargs='*', metavar='key=values', help="the search space and fixed options")
+    cp = sub.add_parser('compare', help="Table 2 from run or sweep folders: best configuration on validation, mean ± std, paired t-test")
+    cp.add_argument('runs', nargs='+', help="run or sweep folders (searched recursively)")
+    cp.add_argument('--paper', action='store_true', help="the paper's Table 2 numbers beside ours")
+    cp.add_argument('--csv', help="also write the table as CSV here")
     lab = sub.add_parser('lab', help="open JupyterLab on the notebooks, with the package importable")
     lab.add_argument('args', nargs='*', help="passed on to jupyter lab")
     return p
@@ -150,6 +171,20 @@ def _results(a):
         Path(a.curves).parent.mkdir(parents=True, exist_ok=True); ax.figure.savefig(a.curves, dpi=120)
         print(f"curves: {a.curves}")
 
+def _sweep(a):
+    from magnn.sweep import Sweep, parse_space, sweep
+    s = Sweep(a.model, a.dataset, parse_space(a.space), a.samples, a.epochs, a.data_dir, a.device, a.time_limit)
+    r = sweep(s, a.out, a.cpus_per_trial, a.gpus_per_trial, a.address, a.max_concurrent)
+    print(f"sweep {a.out}: {len(r['done'])} trials run, {len(r['skipped'])} finished before, {len(r['failed'])} failed"
+          + (f", {len(r['left'])} not run (deadline)" if r['left'] else '') + (f"; failed: {', '.join(r['failed'])}" if r['failed'] else ''))
+    print(f"tables: magnn results {a.out}; magnn compare {a.out}")
+    return 1 if r['failed'] else 0
+
+def _compare(a):
+    from magnn.compare import compare
+    print(compare(a.runs, paper=a.paper, csv=a.csv))
+    if a.csv: print(f"csv: {a.csv}")
+
 def _lab(a):
     import os, subprocess
     root = Path(__file__).resolve().parents[1]
@@ -169,11 +204,12 @@ def main(argv:list[str]|None=None) -> int:
             epilog = 'options (key=value) of each model, and those shared by all:\n\n' + describe()
         p = _parser(epilog)
         a, extra = p.parse_known_args(argv)
-        if extra:
-            if a.cmd != 'train' or any('=' not in x or x.startswith('-') for x in extra):
+        if extra:   # key=value pairs after the options
+            if a.cmd not in ('train', 'sweep') or any('=' not in x or x.startswith('-') for x in extra):
                 p.error(f"unrecognized arguments: {' '.join(extra)}")
-            a.overrides = a.overrides + extra
-        return {'data': _stats, 'train': _train, 'refit': _refit, 'models': _models, 'results': _results, 'lab': _lab}[a.cmd](a) or 0
+            if a.cmd == 'train': a.overrides = a.overrides + extra
+            else: a.space = a.space + extra
+        return {'data': _stats, 'train': _train, 'refit': _refit, 'models': _models, 'results': _results, 'sweep': _sweep, 'compare': _compare, 'lab': _lab}[a.cmd](a) or 0
     except MagnnError as e:
         code = getattr(e, 'code', 2)
         print(f"magnn: {e}" if code == 130 else f"magnn: error: {e}", file=sys.stderr); return code

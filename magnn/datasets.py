@@ -8,8 +8,9 @@ import os, json, shutil, hashlib, tempfile, warnings, zipfile, urllib.request, u
 from dataclasses import dataclass, replace
 from pathlib import Path
 from tqdm import tqdm
-from .core import MagnnError, data_dirs, cache_dir, atomic_path, write_json
-from .data import Dataset, read_interactions, read_titles, read_pickles, preprocess
+from .core import MagnnError, Dataset, data_dirs, cache_dir, atomic_path, write_json
+from .data import read_interactions, read_titles, read_pickles, preprocess
+from .synthetic import synthetic
 
 # %% auto #0
 __all__ = ['DATASETS', 'FORMAT_VERSION', 'Remote', 'DatasetInfo', 'get_info', 'locate', 'file_sha256', 'fetch', 'download',
@@ -113,20 +114,34 @@ def _not_found(name:str, data_dir) -> MagnnError:
 # %% ../nbs/01b_datasets.ipynb #0e747cf8
 def _memo_path() -> Path: return cache_dir()/'processed'/'sha256.json'
 
-def file_sha256(path:str|Path) -> str:
-    "SHA-256 of a file, remembered by (path, size, mtime_ns) in the cache."
+def _read_memo() -> dict:
+    try: memo = json.loads(_memo_path().read_text())
+    except (OSError, ValueError): return {}
+    return memo if isinstance(memo, dict) else {}
+
+def _remember(digests:dict) -> None:
+    "Add {'path|size|mtime_ns': sha256} entries to the memo, dropping older entries of the same paths."
+    if not digests: return
+    paths = {k.rsplit('|', 2)[0] + '|' for k in digests}
+    memo = {k: v for k, v in _read_memo().items() if not k.startswith(tuple(paths))} | digests
+    try: write_json(_memo_path(), memo)
+    except OSError: pass  # a read-only cache only costs a re-hash next time
+
+def _sha256(path:Path) -> tuple[str, dict]:
+    "(SHA-256 of `path`, the memo entry to add: {} when it was remembered already)."
     path = Path(path).resolve(); st = path.stat()
-    key, memo_file = f'{path}|{st.st_size}|{st.st_mtime_ns}', _memo_path()
-    try: memo = json.loads(memo_file.read_text())
-    except (OSError, ValueError): memo = {}
-    if key in memo: return memo[key]
+    key = f'{path}|{st.st_size}|{st.st_mtime_ns}'
+    if (known := _read_memo().get(key)) is not None: return known, {}
     h = hashlib.sha256()
     with open(path, 'rb') as f:
         while chunk := f.read(1 << 22): h.update(chunk)
-    memo = {k: v for k, v in memo.items() if not k.startswith(f'{path}|')} | {key: h.hexdigest()}
-    try: write_json(memo_file, memo)
-    except OSError: pass  # a read-only cache only costs a re-hash next time
-    return memo[key]
+    return h.hexdigest(), {key: h.hexdigest()}
+
+def file_sha256(path:str|Path) -> str:
+    "SHA-256 of a file, remembered by (path, size, mtime_ns) in the cache."
+    sha, new = _sha256(path)
+    _remember(new)
+    return sha
 
 # %% ../nbs/01b_datasets.ipynb #bd0a7c81
 def fetch(url:str,             # http(s):// or file:// URL
@@ -188,7 +203,7 @@ def download(name:str,                    # a name in `DATASETS`
     return out
 
 # %% ../nbs/01b_datasets.ipynb #38c3d16d
-FORMAT_VERSION = 1  # bump when the preprocessing or the .npz layout changes
+FORMAT_VERSION = 2  # bump when the preprocessing or the .npz layout changes (2: duplicates dropped, content hash)
 _download = download  # `load_dataset`'s argument of the same name shadows the function
 
 _TITLE_FILES = ('movies.csv', 'movies.dat', 'u.item')
@@ -221,10 +236,7 @@ def load_dataset(name_or_path:str|Path,       # a name in `DATASETS`, a folder w
                 ) -> Dataset:
     "Load a dataset: find its files, apply the paper's preprocessing, and cache the result."
     name_or_path = str(name_or_path)
-    if name_or_path == 'synthetic':
-        try: from magnn.synthetic import synthetic
-        except ImportError as e: raise MagnnError(f"the synthetic dataset needs magnn.synthetic, which cannot be imported ({e})") from None
-        return synthetic(**kw)
+    if name_or_path == 'synthetic': return synthetic(**kw)
     if kw: raise MagnnError(f"unexpected options {sorted(kw)} for dataset {name_or_path!r} (only 'synthetic' takes extra options)")
     if name_or_path in DATASETS:
         name, found = name_or_path, locate(name_or_path, data_dir)
@@ -236,15 +248,19 @@ def load_dataset(name_or_path:str|Path,       # a name in `DATASETS`, a folder w
     elif (p := Path(name_or_path).expanduser()).exists(): name, kind, files = _resolve_path(p)
     else: get_info(name_or_path)  # raises: unknown name, with the list of known names
     settings = {'kind': kind, 'format': FORMAT_VERSION, **({'min_rating': float(min_rating), 'core': int(core)} if kind == 'raw' else {})}
-    sha = {role: file_sha256(f) for role, f in files.items()}
+    hashed = {role: _sha256(f) for role, f in files.items()}
+    sha, new = {role: s for role, (s, _) in hashed.items()}, {k: v for _, n in hashed.values() for k, v in n.items()}
     key = hashlib.sha256(json.dumps([settings, sorted(sha.items())]).encode()).hexdigest()[:16]
     path = cache_dir()/'processed'/f'{name}-{key}.npz'
     if cache and path.is_file():
         try:
-            ds = Dataset.load(path); ds.source['from_cache'] = True
+            ds = Dataset.load(path)
+            if ds.source.get('sha256') != sha: raise MagnnError("it was built from other files")
+            ds.source['from_cache'] = True; _remember(new)
             return ds
-        except Exception as e: warnings.warn(f"ignoring unreadable cache file {path} ({e}); rebuilding it")
+        except Exception as e: warnings.warn(f"ignoring the unreadable cache file {path} ({getattr(e, 'reason', e)}); rebuilding it")
     ds = _build(name, kind, files, min_rating, core)
+    _remember(new)  # only now: a load that fails on bad input leaves nothing in the cache
     ds.source.update(files={r: str(f) for r, f in files.items()}, sha256=sha, settings=settings, cache=str(path), from_cache=False)
     if cache:
         try: ds.save(path)

@@ -5,8 +5,8 @@
 # %% ../nbs/01a_synthetic.ipynb #83bee6dd
 from __future__ import annotations
 import numpy as np
-from .core import MagnnError, Seqs
-from .data import Dataset, kcore
+from .core import MagnnError, Seqs, Dataset
+from .data import kcore
 
 # %% auto #0
 __all__ = ['synthetic']

@@ -65,7 +65,7 @@ def test_train_bprmf_ml100k_beats_pop(shared_data, tmp_path):
 def test_markov_ml100k_matches_reference(shared_data, tmp_path):
     "The parameter-free transition baseline through the CLI equals a direct NumPy computation of its test Recall@10."
     import numpy as np
-    from magnn.data import load_dataset
+    from magnn.datasets import load_dataset
     code, out, err = magnn('train', '--model', 'markov', '--dataset', 'ml-100k', '--data-dir', shared_data,
                            '--quiet', '--out', tmp_path/'mk', '--time-limit', '5')
     assert code == 0, err

@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 import magnn.data as mdata
 import magnn.datasets as mds
-from magnn.core import MagnnError, cache_dir
-from magnn.data import Dataset, DATASETS, load_dataset, preprocess, read_interactions, kcore, load_list_pickle
+from magnn.core import MagnnError, Dataset, Seqs, cache_dir, write_json
+from magnn.data import preprocess, read_interactions, kcore, load_list_pickle
+from magnn.datasets import DATASETS, load_dataset
 
 @pytest.fixture
 def cache(tmp_path, monkeypatch) -> Path:
@@ -220,7 +221,7 @@ def test_download_checksum_mismatch_leaves_nothing(tmp_path, cache, monkeypatch)
 
 def test_registry_and_reexports():
     assert list(DATASETS) == ['amazon-cds', 'amazon-books', 'goodreads-children', 'goodreads-comics', 'ml-20m', 'ml-100k', 'ml-1m', 'synthetic']
-    assert mdata.DATASETS is mds.DATASETS and mdata.download is mds.download
+    assert not any(hasattr(mdata, n) for n in ('load_dataset', 'DATASETS', 'download'))  # they live in magnn.datasets only
     paper = {n: d.table1 for n, d in DATASETS.items() if d.table1}
     assert paper['ml-20m'] == (129_797, 13_649, 9_921_393) and len(paper) == 5
     assert all(r.url.startswith('https://') and (r.sha256 is None or len(r.sha256) == 64) for d in DATASETS.values() for r in d.remote)
@@ -230,3 +231,103 @@ def test_synthetic_is_delegated(cache):
     ds = load_dataset('synthetic', seed=0)
     assert isinstance(ds, Dataset) and ds.n_users > 0
     with pytest.raises(MagnnError, match="only 'synthetic' takes extra options"): load_dataset('ml-100k', seed=0)
+
+# ---------------------------------------------------------------- bad input that used to slip through (issue 9)
+
+def _files(cache:Path) -> list[Path]: return sorted(p for p in cache.rglob('*') if p.is_file()) if cache.exists() else []
+
+def _one_line_error(fn, match:str) -> str:
+    "Call fn, expect a MagnnError matching `match` on one line; return the message."
+    with pytest.raises(MagnnError, match=match) as e: fn()
+    assert '\n' not in str(e.value)
+    return str(e.value)
+
+def test_pickle_int_too_large_for_int64(tmp_path, cache):
+    _write_pickles(tmp_path/'big', 'Big', [[0, 1], [1, 2**63]], ['u1', 'u2'], ['a', 'b', 'c'])
+    _one_line_error(lambda: load_dataset(tmp_path/'big'), r"Big_item_sequences.pkl holds the item id 9223372036854775808, "
+                    r"which does not fit in 64 bits; expected item ids 0..2")
+    _write_pickles(tmp_path/'big', 'Big', [[0, 1], [1, -3**1000]], ['u1', 'u2'], ['a', 'b', 'c'])
+    _one_line_error(lambda: load_dataset(tmp_path/'big'), r"holds the item id -\(a 1585-bit number\)")
+    assert _files(cache) == []
+
+@pytest.mark.parametrize('which', ['sequences', 'items', 'zero-byte'])
+def test_empty_pickles_leave_nothing(which, tmp_path, cache):
+    seqs, items = ([], ['a']) if which == 'sequences' else ([[0]], []) if which == 'items' else ([[0]], ['a'])
+    _write_pickles(tmp_path/'e', 'E', seqs, ['u'] * len(seqs), items)
+    if which == 'zero-byte': (tmp_path/'e'/'E_item_sequences.pkl').write_bytes(b'')
+    want = {'sequences': r"E_item_sequences.pkl holds an empty list; expected one list of item ids per user",
+            'items': r"E_item_mapping.pkl holds an empty list; expected the raw id of every item",
+            'zero-byte': r"E_item_sequences.pkl is empty \(0 bytes\)"}[which]
+    _one_line_error(lambda: load_dataset(tmp_path/'e'), want)
+    assert _files(cache) == []                                   # no .npz, no checksum memo, no temp file
+
+NAN_TIMES = {  # (file name, content): 2 of the 4 events have no usable time
+    'ratings.csv': 'userId,movieId,rating,timestamp\n1,10,5,100\n1,20,5,\n2,10,5,NaN\n2,20,5,101\n',
+    'u.data': '1\t10\t5\t100\n1\t20\t5\t\n2\t10\t5\t\n2\t20\t5\t101\n',
+    'ratings.dat': '1::10::5::100\n1::20::5::\n2::10::5::\n2::20::5::101\n',
+    'x.inter': 'user_id:token\titem_id:token\trating:float\ttimestamp:float\n1\t10\t5\t100\n1\t20\t5\tnan\n2\t10\t5\t\n2\t20\t5\t101\n',
+    'ratings_X.csv': '1,10,5,100\n1,20,5,\n2,10,5,\n2,20,5,101\n',
+}
+
+@pytest.mark.parametrize('fname', list(NAN_TIMES))
+def test_nan_or_empty_timestamps(fname, tmp_path, cache):
+    (tmp_path/fname).write_text(NAN_TIMES[fname])
+    msg = _one_line_error(lambda: load_dataset(tmp_path/fname, core=1), r"2 of 4 rows have an empty or NaN timestamp \(the first is row 2")
+    assert str(tmp_path/fname) in msg and _files(cache) == []
+    df = pd.DataFrame(dict(user=[1, 1, 2], item=[10, 20, 10], rating=[5, 5, 5], time=[1.0, np.nan, np.inf]))
+    _one_line_error(lambda: preprocess(df, core=1, name='mine'), r"mine: 2 of 3 rows have an empty or NaN time \(the first is row 2\)")
+
+def test_duplicates_dropped_first_kept_and_noted(tmp_path, cache):
+    dup = EVENTS + [EVENTS[2], EVENTS[3], EVENTS[0], EVENTS[2], (4, 20, 3, 3), (1, 10, 5, 30)]  # 4 copies, 1 low rating, 1 real repeat
+    (tmp_path/'u.data').write_text(''.join(f'{u}\t{i}\t{r}\t{t}\n' for u, i, r, t in dup))
+    ds = load_dataset(tmp_path/'u.data', core=2)
+    assert ds.seqs.to_lists() == [[1, 2, 1], [2, 1]]        # user 2's tie keeps its file order; user 1's repeat at t=30 stays
+    assert ds.notes == {'duplicates_dropped': 4} and ds.source['rows_rating'] == 12
+    assert list(ds.stats()) == ['users', 'items', 'interactions', 'density']  # old run folders compare stats() exactly
+    again = load_dataset(tmp_path/'u.data', core=2)
+    assert again.source['from_cache'] and again.notes == {'duplicates_dropped': 4}
+    WRITERS['u.data'](tmp_path/'clean.data')
+    assert load_dataset(tmp_path/'clean.data', core=2).notes == {'duplicates_dropped': 0}
+    assert Dataset('x', ds.seqs, ds.user_ids, ds.item_ids).notes == {}
+
+def test_cache_checked_against_its_own_content(tmp_path, cache):
+    WRITERS['u.data'](tmp_path/'u.data')
+    d1 = load_dataset(tmp_path/'u.data', core=2); path = Path(d1.source['cache'])
+    z = dict(np.load(path)); z['items'] = z['items'] % 2 + 1      # a valid .npz, other content, the old hash
+    with open(path, 'wb') as f: np.savez(f, **z)
+    with pytest.raises(MagnnError, match="does not match the SHA-256 stored in it"): Dataset.load(path)
+    with pytest.warns(UserWarning, match='unreadable cache file'): d2 = load_dataset(tmp_path/'u.data', core=2)
+    assert d2.source['from_cache'] is False and d2.seqs.to_lists() == d1.seqs.to_lists()
+    assert load_dataset(tmp_path/'u.data', core=2).source['from_cache'] is True    # rebuilt in place
+    path.write_bytes(path.read_bytes()[:300])                                       # truncated
+    with pytest.raises(MagnnError, match="is unreadable: BadZipFile"): Dataset.load(path)
+    with pytest.warns(UserWarning, match='unreadable cache file'): d3 = load_dataset(tmp_path/'u.data', core=2)
+    assert d3.seqs.to_lists() == d1.seqs.to_lists() and Dataset.load(path).fingerprint() == d1.fingerprint()
+
+@pytest.mark.parametrize('umask', [0o022, 0o077, 0o002])
+def test_written_files_respect_the_umask(umask, tmp_path, cache):
+    old = os.umask(umask)
+    try:
+        assert write_json(tmp_path/'a.json', {}).stat().st_mode & 0o777 == 0o666 & ~umask
+        WRITERS['u.data'](tmp_path/'u.data')
+        path = Path(load_dataset(tmp_path/'u.data', core=2).source['cache'])
+        assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+        assert (cache/'processed'/'sha256.json').stat().st_mode & 0o777 == 0o666 & ~umask
+    finally: os.umask(old)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith('.')) == []   # no temp files
+
+def test_fingerprint_stable_across_processes_and_sensitive(tmp_path):
+    import subprocess, sys
+    from magnn.synthetic import synthetic
+    kw = dict(n_users=60, n_items=40, min_len=10, max_len=20, n_clusters=4, seed=5)
+    fp = synthetic(**kw).fingerprint()
+    code = f"from magnn.synthetic import synthetic; print(synthetic(**{kw!r}).fingerprint())"
+    env = dict(os.environ, PYTHONHASHSEED='123', PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, env=env, check=True).stdout.strip()
+    assert out == fp and len(fp) == 64 and int(fp, 16) >= 0
+    toy = Dataset('toy', Seqs.from_lists([[1, 2], [2, 1, 3]]), ['a', 'b'], ['<pad>', 'x', 'y', 'z'])
+    assert toy.fingerprint() == '236230ed9ab9988fa7bf6616874bb2047a8e29b3a523d3cf012def462268b3b6'  # pinned: run folders record it
+    ds = synthetic(**kw); ds.seqs.items[7] = ds.seqs.items[7] % ds.n_items + 1        # one item changed
+    assert ds.fingerprint() != fp
+    ds = synthetic(**kw); ds.user_ids[:] = 'someone'; ds.source['x'] = 1               # ids and provenance are not data
+    assert ds.fingerprint() == fp

@@ -26,8 +26,9 @@ def test_train_notebook(tmp_path):
     assert len(list((tmp_path/'runs').rglob('metrics.json'))) == 2
 
 def test_sensitivity_notebook(tmp_path):
-    nb = execute('sensitivity', tmp_path, values=[2, 4], fixed=4, epochs=1, out=str(tmp_path/'runs'), figures=str(tmp_path/'fig'))
-    assert len(list((tmp_path/'runs').rglob('metrics.json'))) == 3   # (2,4), (4,4), (4,2): the shared point runs once
+    "Figure 3 from a sweep folder: the notebook runs the 2x2 grid on Ray Tune, then plots each panel at the other's best value."
+    nb = execute('sensitivity', tmp_path, values=[2, 4], seeds=1, epochs=1, sweep=str(tmp_path/'S'), figures=str(tmp_path/'fig'))
+    assert len(list((tmp_path/'S'/'trials').rglob('metrics.json'))) == 4
     assert 'best on validation' in outputs(nb)
     assert (tmp_path/'fig'/'fig3-sensitivity-synthetic.png').exists()
 

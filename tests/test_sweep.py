@@ -1,0 +1,56 @@
+"`magnn sweep` on a local Ray (resumable) and `magnn compare` (Table 2 with paired t-tests) from its run folders."
+import json, os, signal, subprocess, time
+from pathlib import Path
+import pytest
+from test_cli import magnn, one_line_error, MAGNN
+
+pytestmark = pytest.mark.slow
+
+def test_sweep_two_trials_then_results(tmp_path):
+    code, out, err = magnn('sweep', '--model', 'magnn', '--dataset', 'synthetic', '--epochs', '1', 'h=5,10', 'm=5', '--out', tmp_path/'S')
+    assert code == 0, err
+    assert '2 trials run' in out and out.count('valid recall@10') == 2, out
+    trials = sorted(p.parent.name for p in (tmp_path/'S'/'trials').rglob('metrics.json'))
+    assert trials == ['h10', 'h5']
+    code, out, err = magnn('results', tmp_path/'S')
+    assert code == 0, err
+    assert '| synthetic | magnn [h=5, m=5] |' in out and '| synthetic | magnn [m=5] |' in out, out   # h=10 is the default
+    code, out, err = magnn('sweep', '--model', 'magnn', '--dataset', 'synthetic', '--epochs', '1', 'h=5,10', 'm=5', '--out', tmp_path/'S')
+    assert code == 0 and '2 of 2 trials finished already' in out, (out, err)
+    code, _, err = magnn('sweep', '--model', 'magnn', '--dataset', 'synthetic', '--epochs', '1', 'h=5,20', '--out', tmp_path/'S')
+    one_line_error(code, err, 'another sweep')
+
+def test_killed_sweep_resumes_without_redoing_trials(tmp_path):
+    args = ['sweep', '--model', 'bprmf', '--dataset', 'synthetic', '--epochs', '2', 'd=4,8,16', '--max-concurrent', '1', '--out', str(tmp_path/'S')]
+    p = subprocess.Popen([MAGNN, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    t0 = time.time()
+    while not list((tmp_path/'S').rglob('metrics.json')) and time.time() - t0 < 600: time.sleep(0.5)
+    os.killpg(p.pid, signal.SIGKILL); p.wait()
+    first = {f.parent.name: f.stat().st_mtime_ns for f in (tmp_path/'S').rglob('metrics.json')}
+    assert 1 <= len(first) < 3, first
+    code, out, err = magnn(*args)
+    assert code == 0, err
+    assert f'{len(first)} of 3 trials finished already' in out, out
+    after = {f.parent.name: f.stat().st_mtime_ns for f in (tmp_path/'S').rglob('metrics.json')}
+    assert len(after) == 3 and all(after[k] == v for k, v in first.items())   # finished trials were not run again
+
+def test_compare_two_models_two_seeds(shared_data, tmp_path):
+    for model in ('bprmf', 'magnn'):
+        code, out, err = magnn('sweep', '--model', model, '--dataset', 'ml-100k', '--data-dir', shared_data, '--epochs', '2',
+                               'seed=0:2', 'eval_every=2', '--out', tmp_path/'S2'/model)
+        assert code == 0, err
+    code, out, err = magnn('compare', tmp_path/'S2', '--paper', '--csv', tmp_path/'t2.csv')
+    assert code == 0, err
+    assert '| method | seeds | Recall@10 | NDCG@10 | NDCG@10 paper-style | paper Recall@10 | paper NDCG@10 | p (users) | p (seeds) |' in out, out
+    assert '| bprmf [eval_every=2] | 2 |' not in out and '| bprmf | 2 |' in out and '| magnn | 2 |' in out, out   # eval_every is a budget option
+    row = [l for l in out.splitlines() if l.startswith('| magnn |')][0]
+    assert 'vs bprmf' in row, row
+    assert (tmp_path/'t2.csv').read_text().startswith('dataset,model,method')
+
+def test_bad_sweeps(tmp_path):
+    code, _, err = magnn('sweep', '--model', 'bprmf', 'h=5,10', '--out', tmp_path/'S')
+    one_line_error(code, err, "unknown hyperparameter 'h'")
+    code, _, err = magnn('sweep', '--model', 'bprmf', 'seed=3:1', '--out', tmp_path/'S')
+    one_line_error(code, err, 'b > a')
+    code, _, err = magnn('compare', tmp_path/'nothing')
+    one_line_error(code, err, 'no run folder')
