@@ -4,6 +4,8 @@ The site is built with the Quarto-free engine (nbdev's processors + smalldocs), 
 (processed notebooks and site), so the test needs no Quarto and touches nothing in the repository: two test runs
 at once cannot trip over nbdev's shared `_proc/` cache. By default only the front page and 00_core are built
 (about 10 s); `MAGNN_SLOW=1` also builds the whole site (20-70 s with a dozen notebooks on 2 cores).
+`test_site_in_browser` (marked slow, always run by CI) builds the whole site and opens every page in headless
+Chromium (tools/check_site.py); it and the check of the checker skip where no Chromium can be found.
 """
 import difflib, importlib.util, json, os, re, sys, time
 from pathlib import Path
@@ -105,3 +107,55 @@ def test_docs_build_all(tmp_path):
                                  modidx=False, quiet=True)
     print(f"docs build (all notebooks): {time.time()-t0:.1f} s")
     _check_site(site, notebooks())
+
+# ------------------------------------------------------------------------------------ the site in a real browser
+_spec2 = importlib.util.spec_from_file_location('check_site', ROOT/'tools'/'check_site.py')
+check_site = importlib.util.module_from_spec(_spec2); _spec2.loader.exec_module(check_site)
+_no_chromium = pytest.mark.skipif(check_site.find_chromium() is None, reason="no Chromium to open the site in: install Debian's "
+                                  "`chromium` (apt-get install -y chromium; .ci/run does) or set $CHROMIUM")
+
+@_no_chromium
+def test_browser_check_catches_broken_pages(tmp_path):
+    "The browser check reports each thing a reader trips on: raw TeX, a missing image or page, a Python traceback."
+    (tmp_path/'index.html').write_text('<html><body><p>fine</p><a href="other.html">other</a></body></html>')
+    (tmp_path/'other.html').write_text(
+        '<html><body><p>an equation \\(x^2\\) left raw</p><img src="missing.png"><a href="nowhere.html#x">gone</a>'
+        '<div class="cell-output cell-output-stderr"><pre>Traceback (most recent call last):\n  ValueError: no</pre></div>'
+        '<pre><code>\\(code is not maths\\)</code></pre></body></html>')
+    problems, seen = check_site.check_pages(tmp_path)
+    text = '\n'.join(problems)
+    assert not [p for p in problems if p.startswith('index.html')], text
+    for want in ('raw TeX (maths not rendered): \\(x^2\\)', 'image did not load: missing.png', 'broken link: /nowhere.html',
+                 'Python error in an output', 'HTTP 404'):
+        assert f'other.html: {want}' in text, f"not reported: {want}\n{text}"
+    assert 'code is not maths' not in text
+
+@pytest.mark.slow
+@_no_chromium
+def test_site_in_browser(tmp_path):
+    """The whole site, built as `tools/build_docs.py` builds it, opened page by page in headless Chromium: no broken local
+    link or image, no failed request, no JavaScript error, no Python traceback, no raw TeX (KaTeX ships with the site,
+    so this holds offline); the results tables are HTML tables and the training and results pages show their figures.
+    Screenshots of the index and the MA-GNN page are left in _docs/screenshots/ for a person to look at."""
+    t0 = time.time()
+    site = build_docs.build_docs(engine='smalldocs', out=tmp_path/'site', proc=tmp_path/'_proc', readme=False,
+                                 modidx=False, quiet=True)
+    t1 = time.time()
+    shots = ROOT/'_docs'/'screenshots'
+    problems, seen = check_site.check_pages(site, shots={'index.html': shots/'index.png', 'models/magnn.html': shots/'magnn.png'})
+    print(f"docs build {t1 - t0:.1f} s; {len(seen)} pages in Chromium {time.time() - t1:.1f} s; screenshots in {shots}")
+    assert not problems, "the site has problems a reader would see:\n" + '\n'.join(problems)
+    pages = {p.relative_to(site).as_posix() for p in site.rglob('*.html')}
+    assert set(seen) == pages and {'index.html', 'results.html', 'explore.html', 'reproduction.html', 'models/magnn.html'} <= pages
+    assert seen['models/magnn.html']['katex'] > 10 and seen['index.html']['katex'] > 0, "maths rendered by the site's own KaTeX"
+    front = (site/'index.html').read_text(encoding='utf-8')
+    assert front.count('<table') >= 3 and '\n| method |' not in front, "results tables are HTML, not pipe text"
+    for page in ('train.html', 'results.html'):
+        assert '<img' in (site/page).read_text(encoding='utf-8'), f"{page} shows no figure"
+    assert (shots/'index.png').stat().st_size > 10_000 and (shots/'magnn.png').stat().st_size > 10_000
+
+def test_page_figures_exist():
+    "Every page that build_docs gives a committed figure exists in nbs/, and so does the figure (a rename must update PAGE_FIGURES)."
+    for nb, figs in build_docs.PAGE_FIGURES.items():
+        assert (NBS/nb).is_file(), f"PAGE_FIGURES in tools/build_docs.py names {nb}, which is not in nbs/"
+        for f, cap in figs: assert (ROOT/f).is_file() and cap, f"PAGE_FIGURES: {f} for {nb} is missing"

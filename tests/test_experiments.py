@@ -44,3 +44,25 @@ def test_reproduce_notebook(tmp_path):
     kept = sorted(p.relative_to(tmp_path/'results') for p in (tmp_path/'results').rglob('metrics.json'))
     assert len(kept) == 4  # two tuning runs (one reused as the final full run), mf, pop
     assert not list((tmp_path/'results').rglob('*.pt')), "no checkpoints among the kept results"
+
+def test_explore_notebook(tmp_path):
+    "The explorer opens a run folder made by `magnn train --epochs 1` under papermill, and shows that run's top-10."
+    from magnn.cli import main
+    run = tmp_path/'run'
+    assert main(['train', '--epochs', '1', '--out', str(run), '--device', 'cpu']) == 0
+    nb = execute('explore', tmp_path, run=str(run), user=2)
+    text = outputs(nb)
+    assert 'ExplorerApp' in text or 'VBox' in text, "the app is displayed"
+    from magnn.explore import Explorer
+    from magnn.train import load_run
+    top = Explorer(*load_run(run)).top(2)
+    assert all(t in text for t in top.title), "the static top-10 is the run's own"
+    assert not (tmp_path/'scratch').exists(), "a given run trains nothing"
+
+@pytest.mark.parametrize('name', ['train', 'sensitivity', 'memory_heatmap'])
+def test_default_figures_go_to_scratch(name):
+    "Run with their defaults, the experiments write figures into the git-ignored scratch/, never into the tracked figures/."
+    nb = json.loads((EXP/f'{name}.ipynb').read_text())
+    src = next(''.join(c['source']) for c in nb['cells'] if 'parameters' in c['metadata'].get('tags', []))
+    ns = {}; exec(src, ns)
+    assert Path(ns['figures']).parts[0] == 'scratch', ns['figures']

@@ -5,6 +5,7 @@
     python tools/build_docs.py --readme-only   # only README.md, from nbs/index.ipynb
     python tools/build_docs.py --engine smalldocs --out /tmp/site --strict
     python tools/build_docs.py --only index.ipynb 00_core.ipynb --out /tmp/site   # a quick look at two pages
+    python tools/build_docs.py --check         # then open every page in headless Chromium (tools/check_site.py)
 
 With `quarto` on PATH this runs `nbdev_docs` (the standard nbdev build). Without it, it does what
 `nbdev_docs` does up to the Quarto call (the module index, the sidebar, `_proc/` from the notebooks via
@@ -12,6 +13,7 @@ nbdev's processors, which run the `show_doc` cells) and renders `_proc/` with sm
 reader of the same `_quarto.yml`. Either way README.md is then written by `render_readme` below (the
 markdown cells verbatim, code cells as ```python blocks, their saved outputs as text blocks), so it never
 depends on which engine built the site, and `tests/test_docs.py` checks that it matches index.ipynb.
+The built site works offline: KaTeX ships with it (tools/katex), and stylesheets import nothing from other hosts.
 """
 from __future__ import annotations
 import argparse, contextlib, io, json, os, re, shutil, subprocess, sys, time
@@ -152,6 +154,82 @@ def _proc_nbs(nbs:Path, cache:Path, n_workers:int, only:list[str]|None=None) -> 
     cache.touch()
     return cache
 
+# Figures committed in figures/ that belong on pages whose notebooks show code without running it (the docs build runs
+# no training): {notebook: [(figure, caption)]}, appended to the page as a "Figures" section.
+PAGE_FIGURES = {
+    '06_train.ipynb': [('figures/ml-100k-validation-curves.png', 'Validation Recall@10 per epoch on MovieLens-100K (results/ml-100k): '
+                        'early stopping picks the best epoch of each run.'),
+                       ('figures/amazon-cds-h200-validation-curves.png', 'The same on Amazon-CDs, 5 seeds on one H200 '
+                        '(results/amazon-cds-h200): every run stopped at the time limit, most still improving.')],
+    '09_results.ipynb': [('figures/amazon-cds-validation-curves.png', '`plot_curves` (`magnn results results/amazon-cds --curves FILE`) '
+                          'on the first CPU reproduction on Amazon-CDs.')],
+    'models/11_magnn_long.ipynb': [('figures/fig4-memory-ml-100k.png', "The paper's Figure 4 on MovieLens-100K "
+                             '(nbs/experiments/memory_heatmap.ipynb): the memory attention s of chosen movies.')],
+}
+
+def _md_cell(src:str) -> dict: return {'cell_type': 'markdown', 'metadata': {}, 'source': src}
+
+_NB_LINK = re.compile(r'\]\((?:\.\./)*nbs/([^)#\s]+)\.ipynb(#[^)\s]*)?\)')
+
+def _page_links(text:str, page:Path, stage:Path, renames:dict[str, str]) -> str:
+    "Markdown links to notebooks (`nbs/10_explore.ipynb`, as README.md has them) as links to their pages on the site."
+    def to_page(m):
+        name = renames.get(m.group(1) + '.ipynb', m.group(1) + '.ipynb')
+        return f"]({os.path.relpath(stage/name, page.parent).replace(os.sep, '/')[:-len('.ipynb')]}.html{m.group(2) or ''})"
+    return _NB_LINK.sub(to_page, text)
+
+def _stage_pages(stage:Path, figures:dict[str, list]|None=None, renames:dict[str, str]|None=None):
+    """Make the staged notebooks render as Quarto renders them: printed Markdown of `#| output: asis` cells becomes
+    Markdown (the results tables as HTML tables, not pipe text in `<pre>`); links to `nbs/X.ipynb` (README-style) point
+    to X's page; `figures` ({notebook: [(png, caption)]}) are appended to their pages when the image exists in `stage`."""
+    for nb in stage.rglob('*.ipynb'):
+        nbj, changed = json.loads(nb.read_text(encoding='utf-8')), False
+        up = '../' * len(nb.relative_to(stage).parts[:-1])   # a notebook in nbs/ sees figures/ at ../figures; its page, at figures/
+        for c in nbj['cells']:
+            if c['cell_type'] == 'markdown' and (_NB_LINK.search(_src(c)) or f'](../{up}figures/' in _src(c)):
+                c['source'] = _page_links(_src(c), nb, stage, renames or {}).replace(f'](../{up}figures/', f']({up}figures/'); changed = True
+        for c in nbj['cells']:
+            if c['cell_type'] != 'code' or _directives(_src(c))[0].get('output') != 'asis': continue
+            for k, o in enumerate(c.get('outputs', [])):
+                if o.get('output_type') == 'stream' and o.get('name') == 'stdout':
+                    c['outputs'][k] = {'output_type': 'display_data', 'metadata': {}, 'data': {'text/markdown': _src({'source': o['text']})}}
+                    changed = True
+        figs = [(f, cap) for f, cap in (figures or {}).get(nb.relative_to(stage).as_posix(), []) if (stage/f).is_file()]
+        if figs:
+            rel = os.path.relpath(stage, nb.parent).replace(os.sep, '/')
+            nbj['cells'].append(_md_cell('## Figures from the committed runs\n\n' + '\n\n'.join(
+                f"![{cap}]({'' if rel == '.' else rel + '/'}{f})" for f, cap in figs)))
+            changed = True
+        if changed: nb.write_text(json.dumps(nbj, indent=1, ensure_ascii=False), encoding='utf-8')
+
+KATEX = ROOT/'tools'/'katex'
+_KATEX_CDN = re.compile(r'https://cdn\.jsdelivr\.net/npm/katex@[^/"\']+/dist')
+
+def vendor_katex(site:Path) -> int:
+    """Copy KaTeX (tools/katex, from the npm registry) into `site/site_libs/katex` and point every page at it instead of
+    the CDN, so that equations render without a network; returns the number of pages changed."""
+    if not KATEX.is_dir(): raise SystemExit(f"{KATEX} is missing: the site's maths needs KaTeX (see tools/katex/README.md)")
+    n = 0
+    for page in site.rglob('*.html'):
+        text = page.read_text(encoding='utf-8')
+        if not _KATEX_CDN.search(text): continue
+        rel = os.path.relpath(site/'site_libs'/'katex', page.parent).replace(os.sep, '/')
+        page.write_text(_KATEX_CDN.sub(rel, text), encoding='utf-8'); n += 1
+    if n: shutil.copytree(KATEX, site/'site_libs'/'katex', dirs_exist_ok=True, ignore=shutil.ignore_patterns('README.md'))
+    return n
+
+_REMOTE_IMPORT = re.compile(r'@import\s+url\(\s*["\']?https?://[^)]*\)\s*;?')
+
+def offline_site(site:Path) -> Path:
+    """Make the site work without a network: KaTeX from the site itself (`vendor_katex`), and no stylesheet that imports
+    from another host (the theme's web font: offline it stalls every page until the request fails; the theme's own
+    fallback fonts are used instead)."""
+    vendor_katex(site)
+    for css in (site/'site_libs').rglob('*.css') if (site/'site_libs').is_dir() else []:
+        text = css.read_text(encoding='utf-8')
+        if _REMOTE_IMPORT.search(text): css.write_text(_REMOTE_IMPORT.sub('', text), encoding='utf-8')
+    return site
+
 def _smalldocs_site(n_workers:int, strict:bool, quiet:bool, proc:Path|None=None, modidx:bool=True,
                     only:list[str]|None=None) -> Path:
     """What `nbdev_docs` does, minus Quarto: the module index, `_proc/` from the notebooks via nbdev's processors
@@ -180,6 +258,7 @@ def _smalldocs_site(n_workers:int, strict:bool, quiet:bool, proc:Path|None=None,
             if not (cfg.nbs_path/nb.relative_to(stage)).exists(): nb.unlink()
         renames = _rename_to_output_file(stage)
         if (ROOT/'figures').is_dir(): shutil.copytree(ROOT/'figures', stage/'figures', dirs_exist_ok=True)   # README-relative images
+        _stage_pages(stage, {renames.get(k, k): v for k, v in PAGE_FIGURES.items()}, renames)
         (stage/'sidebar.yml').write_text(_sidebar_yml(cfg.nbs_path, stage, renames), encoding='utf-8')
         # Quarto-only settings, dropped in the staged copy of _quarto.yml: smalldocs makes HTML only and keeps no .md
         qy = stage/'_quarto.yml'
@@ -231,6 +310,7 @@ def build_docs(engine:str='auto', # 'auto' (Quarto when on PATH, else smalldocs)
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(site), str(dest))
         if engine == 'smalldocs': shutil.rmtree(site.parent, ignore_errors=True)  # the staged copy of _proc/
+    offline_site(dest)
     if readme: write_readme()
     return dest
 
@@ -244,6 +324,8 @@ def main(argv=None):
     p.add_argument('--quiet', '-q', action='store_true', help='smalldocs: print only warnings and errors')
     p.add_argument('--n-workers', type=int, default=2, help="processes for the notebooks' show_doc cells")
     p.add_argument('--only', nargs='+', metavar='NOTEBOOK', help='smalldocs: build only these notebooks of nbs/ (a quick look)')
+    p.add_argument('--check', action='store_true', help='then open every page in headless Chromium (tools/check_site.py), '
+                   'save screenshots in SITE/screenshots/, and exit 1 on a broken link, image, traceback or raw TeX')
     a = p.parse_args(argv)
     t0 = time.time()
     if a.readme_only:
@@ -253,5 +335,12 @@ def main(argv=None):
     pages = sorted(site.rglob('*.html'))
     print(f"site: {site} ({len(pages)} pages, front page {site/'index.html'}); README.md from nbs/index.ipynb; "
           f"{time.time()-t0:.1f} s", flush=True)
+    if a.check:
+        sys.path.insert(0, str(ROOT/'tools'))
+        from check_site import check_pages
+        shots = {'index.html': site/'screenshots'/'index.png', 'models/magnn.html': site/'screenshots'/'magnn.png'}
+        problems, seen = check_pages(site, shots=shots)
+        print(f"checked {len(seen)} pages in Chromium; screenshots in {site/'screenshots'}", flush=True)
+        if problems: raise SystemExit('\n'.join(problems))
 
 if __name__ == '__main__': main()
