@@ -186,12 +186,9 @@ def _compare(a):
     if a.csv: print(f"csv: {a.csv}")
 
 def _lab(a):
-    import os, subprocess
-    root = Path(__file__).resolve().parents[1]
-    nbs = root/'nbs' if (root/'nbs').is_dir() else Path.cwd()
-    env = {**os.environ, 'PYTHONPATH': os.pathsep.join([str(root), os.environ.get('PYTHONPATH', '')]).rstrip(os.pathsep)}
-    try: return subprocess.call([sys.executable, '-m', 'jupyterlab', '--notebook-dir', str(nbs), *a.args], env=env)
-    except FileNotFoundError: raise MagnnError("JupyterLab is not installed; install the workbook's tools: pip install -e '.[dev]'") from None
+    try: from magnn.explore import lab
+    except ImportError as e: raise MagnnError(f"the workbook's tools are not installed ({e.name}); pip install -e '.[dev]'") from None
+    return lab(a.args)
 
 # %% ../nbs/08_cli.ipynb #498d05c6
 def main(argv:list[str]|None=None) -> int:
@@ -205,9 +202,10 @@ def main(argv:list[str]|None=None) -> int:
         p = _parser(epilog)
         a, extra = p.parse_known_args(argv)
         if extra:   # key=value pairs after the options
-            if a.cmd not in ('train', 'sweep') or any('=' not in x or x.startswith('-') for x in extra):
+            if a.cmd == 'lab': a.args = a.args + extra   # JupyterLab's own options
+            elif a.cmd not in ('train', 'sweep') or any('=' not in x or x.startswith('-') for x in extra):
                 p.error(f"unrecognized arguments: {' '.join(extra)}")
-            if a.cmd == 'train': a.overrides = a.overrides + extra
+            elif a.cmd == 'train': a.overrides = a.overrides + extra
             else: a.space = a.space + extra
         return {'data': _stats, 'train': _train, 'refit': _refit, 'models': _models, 'results': _results, 'sweep': _sweep, 'compare': _compare, 'lab': _lab}[a.cmd](a) or 0
     except MagnnError as e:
