@@ -111,7 +111,7 @@ class MARank(Recommender):
             uk, ek = ures(uk, drop), ires(ek, drop)
             levels.append(att(ek, uk, mask, drop))                              # union level k
         levels.append(self.ind_att(e, p, mask, drop) + e[:, -1])                # individual level
-        y = self.hid_att(torch.stack(levels, 1), None, torch.ones_like(mask[:, :len(levels)]), drop)
+        y = self.hid_att(torch.stack(levels, 1), None, mask.new_ones(len(mask), len(levels)), drop)
         z = y
         for res in self.out_res: z = res(z, drop)
         return dict(p=p, y=y, z=z, u=torch.cat([z + y, p], 1))
