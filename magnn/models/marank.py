@@ -84,8 +84,8 @@ class MARank(Recommender):
             raise MagnnError(f"MARank needs n_depend={c.n_depend} items before the target but prediction sees only "
                              f"L + max_hist = {w.L + w.max_hist}; raise max_hist or lower n_depend")
         d = c.d
-        emb = lambda n: nn.Embedding(n, d, padding_idx=0 if n == n_items + 1 else None)
-        self.P, self.Q, self.E = emb(n_users), emb(n_items + 1), emb(n_items + 1)  # user, item latent, item context
+        self.P = nn.Embedding(n_users, d)                                        # user latent
+        self.Q, self.E = (nn.Embedding(n_items + 1, d, padding_idx=0) for _ in range(2))  # item latent, item context
         for e in (self.P, self.Q, self.E): nn.init.normal_(e.weight, std=0.01)
         with torch.no_grad(): self.Q.weight[0] = 0; self.E.weight[0] = 0
         self.ind_att = _Attention(d)                                              # individual level
