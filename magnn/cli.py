@@ -219,3 +219,5 @@ def main(argv:list[str]|None=None) -> int:
 def console():
     "Entry point of the console script."
     sys.exit(main())
+
+if __name__ == '__main__': console()   # `python -m magnn.cli ...` works like the `magnn` script
