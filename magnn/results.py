@@ -126,17 +126,17 @@ def budget(runs:pd.DataFrame) -> str:
 # %% ../nbs/09_results.ipynb #ccdea996
 def bench_table(paths:list[str|Path]|str|Path # benchmark JSON files (from bench/bench_magnn.py --json), or folders of them
                ) -> str:
-    "Markdown table of benchmark files: device, dataset, precision, seconds per training epoch and per test evaluation."
+    "Markdown table of benchmark files (bench/bench_models.py, bench_magnn.py): model, device, dataset, precision, seconds per training epoch and per test evaluation."
     if isinstance(paths, (str, Path)): paths = [paths]
     files = [f for p in map(Path, paths) for f in (sorted(p.glob('*.json')) if p.is_dir() else [p])]
     rows = [(f, json.loads(f.read_text())) for f in files]
     rows = [(f, b) for f, b in rows if 'epoch_s' in b]
     if not rows: raise MagnnError(f"no benchmark files (bench/bench_magnn.py --json) under {', '.join(map(str, paths))}")
-    lines = ['| file | device | dataset | variant | precision | epoch (s) | test evaluation (s) | windows / batches | torch |', '|---|---|---|---|---|---|---|---|---|']
+    lines = ['| file | model | device | dataset | variant | precision | epoch (s) | test evaluation (s) | examples / batches | torch |', '|---|---|---|---|---|---|---|---|---|---|']
     for f, b in rows:
         prec = ('bf16 autocast' if b.get('amp') else 'float32') + (' + compile' if b.get('compile') else '')
         ev = f"{b['eval_s']:.2f}" if 'eval_s' in b else '—'
-        lines.append(f"| {f.name} | {b.get('gpu') or b['device'] + ' (' + str(b.get('threads')) + ' threads)'} | {b['dataset']} | {b.get('variant')} | {prec} | "
+        lines.append(f"| {f.name} | {b.get('model', 'magnn')} | {b.get('gpu') or b['device'] + ' (' + str(b.get('threads')) + ' threads)'} | {b['dataset']} | {b.get('variant')} | {prec} | "
                      f"{b['epoch_s']:.2f} | {ev} | {b.get('windows', 0):,} / {b.get('batches', 0)} | {b.get('torch')} |")
     return '\n'.join(lines)
 

@@ -41,8 +41,8 @@ def test_compare_two_models_two_seeds(shared_data, tmp_path):
         assert code == 0, err
     code, out, err = magnn('compare', tmp_path/'S2', '--paper', '--csv', tmp_path/'t2.csv')
     assert code == 0, err
-    assert '| method | seeds | Recall@10 | NDCG@10 | NDCG@10 paper-style | paper Recall@10 | paper NDCG@10 | p (users) | p (seeds) |' in out, out
-    assert '| bprmf [eval_every=2] | 2 |' not in out and '| bprmf | 2 |' in out and '| magnn | 2 |' in out, out   # eval_every is a budget option
+    assert '| method | seeds | epochs (best/run) | Recall@10 | NDCG@10 | NDCG@10 paper-style | paper Recall@10 | paper NDCG@10 | p (users) | p (seeds) |' in out, out
+    assert '| bprmf [eval_every=2] | 2 |' not in out and '| bprmf | 2 | 2/2 |' in out and '| magnn | 2 | 2/2 |' in out, out   # eval_every is a budget option
     row = [l for l in out.splitlines() if l.startswith('| magnn |')][0]
     assert 'vs bprmf' in row, row
     assert (tmp_path/'t2.csv').read_text().startswith('dataset,model,method')
