@@ -111,6 +111,7 @@ def _parser(epilog:str|None=None) -> argparse.ArgumentParser:
     cp.add_argument('runs', nargs='+', help="run or sweep folders (searched recursively)")
     cp.add_argument('--paper', action='store_true', help="the paper's Table 2 numbers beside ours")
     cp.add_argument('--csv', help="also write the table as CSV here")
+    cp.add_argument('--every', action='store_true', help="a row per configuration instead of each model's best on validation")
     lab = sub.add_parser('lab', help="open JupyterLab on the notebooks, with the package importable")
     lab.add_argument('args', nargs='*', help="passed on to jupyter lab")
     return p
@@ -182,7 +183,7 @@ def _sweep(a):
 
 def _compare(a):
     from magnn.compare import compare
-    print(compare(a.runs, paper=a.paper, csv=a.csv))
+    print(compare(a.runs, paper=a.paper, csv=a.csv, every=a.every))
     if a.csv: print(f"csv: {a.csv}")
 
 def _lab(a):
