@@ -12,7 +12,7 @@ from .core import MagnnError
 
 # %% auto #0
 __all__ = ['LEGACY', 'PAPER_TABLE2', 'PAPER_TABLE3', 'HGN_PAPER', 'load_runs', 'unfinished_runs', 'label', 'summarise',
-           'results_table', 'budget', 'bench_table', 'paper_comparison', 'plot_curves']
+           'results_table', 'budget', 'bench_table', 'paper_comparison', 'plot_curves', 'throughput_table']
 
 # %% ../nbs/09_results.ipynb #2399c815
 def _read_json(f:Path) -> dict:
@@ -202,3 +202,50 @@ def plot_curves(runs:pd.DataFrame, # from `load_runs`
     ax.legend(fontsize=7, loc='upper left', bbox_to_anchor=(1.01, 1), title='one line per seed', title_fontsize=7)
     ax.figure.tight_layout()
     return ax
+
+# %% ../nbs/09_results.ipynb #6735c80e
+def _sweep_rate(folder:Path) -> dict|None:
+    "Trials, wall hours and concurrency of a finished sweep folder, from its trials' config.json and status.json."
+    import datetime as dt
+    starts, ends = [], []
+    for st in folder.rglob('status.json'):
+        s = json.loads(st.read_text())
+        if s.get('state') != 'done': continue
+        c = json.loads((st.parent/'config.json').read_text())
+        starts.append(dt.datetime.fromisoformat(c['created'])); ends.append(dt.datetime.fromisoformat(s['time']))
+    if not starts: return None
+    hours = max((max(ends) - min(starts)).total_seconds() / 3600, 1e-9)
+    return dict(trials=len(starts), hours=hours)
+
+def throughput_table(root:str|Path, # the results/ folder
+                     paper_grid:int=80, paper_baselines:int=35, gpu_parallel:int=15, cpu_parallel:int=2) -> str:
+    "Markdown: measured trials per hour, and hours for the paper's CDs grid on the CPU and on an H200."
+    root = Path(root)
+    lines = ['| what | machine | trials at once | hours per trial | trials per hour | the paper\'s CDs grid |', '|---|---|---|---|---|---|']
+    for sw in sorted(p.parent for p in root.glob('*/sweep.json')):
+        r = _sweep_rate(sw)
+        if r is None: continue
+        spec = json.loads((sw/'sweep.json').read_text())
+        lines.append(f"| `{sw.name}` sweep ({spec['model']} on {spec['dataset']}, {r['trials']} trials, measured) | CPU, 2 cores | {cpu_parallel} | "
+                     f"{r['hours'] * cpu_parallel / r['trials']:.2f} | {r['trials'] / r['hours']:.1f} | — |")
+    cpu = load_runs(root/'amazon-cds-refit') if (root/'amazon-cds-refit').is_dir() else pd.DataFrame()
+    cpu = cpu[(cpu.model == 'magnn') & (cpu.variant == 'full')] if len(cpu) else cpu
+    if len(cpu):
+        ep = float((cpu.epochs_run + cpu.refit_epochs.fillna(0)).mean())
+        tot = [json.loads((Path(r)/'metrics.json').read_text())['timings']['total_s'] for r in cpu.run]
+        h = float(np.mean(tot)) / 3600
+        lines.append(f"| MA-GNN on amazon-cds to convergence (selection + refit, {ep:.0f} epochs; {len(cpu)} runs) | CPU, 1 thread a run | {cpu_parallel} | "
+                     f"{h:.2f} | {cpu_parallel / h:.2f} | {paper_grid * h / cpu_parallel:.0f} h for MA-GNN's {paper_grid} trials |")
+        gpu = load_runs(root/'amazon-cds-h200') if (root/'amazon-cds-h200').is_dir() else pd.DataFrame()
+        gpu = gpu[(gpu.model == 'magnn') & (gpu.variant == 'full')] if len(gpu) else gpu
+        if len(gpu):
+            hg = ep * float(gpu.epoch_s.mean()) / 3600
+            lines.append(f"| the same {ep:.0f} epochs at {gpu.epoch_s.mean():.2f} s each (measured with {gpu_parallel} runs sharing the GPU) | one H200 | {gpu_parallel} | "
+                         f"{hg:.2f} | {gpu_parallel / hg:.0f} | {paper_grid * hg / gpu_parallel:.1f} h for MA-GNN's {paper_grid} trials |")
+        base = load_runs(root/'baselines'/'amazon-cds') if (root/'baselines'/'amazon-cds').is_dir() else pd.DataFrame()
+        base = base[~base.model.isin(['magnn', 'bprmf', 'pop', 'markov'])] if len(base) else base
+        if len(base):
+            hb = ep * float(base.groupby('model').epoch_s.mean().mean()) / 3600
+            lines.append(f"| a baseline of Table 2 ({', '.join(sorted(base.model.unique()))}): mean s per epoch measured here × {ep:.0f} epochs (estimate) | CPU, 1 thread a run | {cpu_parallel} | "
+                         f"{hb:.1f} | {cpu_parallel / hb:.2f} | {paper_baselines * hb / cpu_parallel:.0f} h for {paper_baselines} baseline trials |")
+    return '\n'.join(lines)

@@ -30,3 +30,12 @@ def test_readme_speed_table_matches_bench_files():
 
 def test_results_hold_no_checkpoints():
     assert not list(RESULTS.rglob('*.pt')), "checkpoints are not committed"
+
+@pytest.mark.parametrize('dataset,paper', [('amazon-cds', True), ('ml-100k', False)])
+def test_readme_table2_matches_run_files(dataset, paper):
+    "README's Table 2 is `magnn compare --every` of results/baselines/DATASET (printed by nbs/index.ipynb)."
+    from magnn.compare import compare
+    folder = RESULTS/'baselines'/dataset
+    if not folder.is_dir(): pytest.skip(f"no {folder}")
+    table = compare(folder, paper=paper, every=True).split('\n\nBest in each column')[0]
+    assert table in (ROOT/'README.md').read_text(), f"README's Table 2 for {dataset} is stale: re-execute nbs/index.ipynb"
