@@ -6,7 +6,7 @@ model's context rebuilt from it, exactly as a run does. One JSON file per model 
 `magnn.results.bench_table` prints as the README's speed table.
 
     python bench/bench_models.py --dataset amazon-cds [--models magnn bprmf sasrec ...] [--device cpu|cuda]
-        [--epochs 2] [--threads N] [--amp] [--compile] [--json-dir results/bench] [--set KEY=VALUE ...]
+        [--epochs 2 | --batches 10] [--threads N] [--amp] [--compile] [--json-dir results/bench] [--set KEY=VALUE ...]
 
 `--models all` (the default) times every registered model. `--set` applies to every model that has the option.
 """
@@ -22,6 +22,21 @@ from magnn.train import setup, run_epoch, evaluate_run
 def _sync(dev):
     if dev.type == 'cuda': torch.cuda.synchronize(dev)
 
+def _partial_epoch(s, cfg, dev, n:int) -> float:
+    "Seconds per epoch from `n` timed training batches (after one warm-up batch): the trainer's own batch step."
+    ex, bs = s.examples, cfg.train.batch_size
+    perm = torch.randperm(len(ex), generator=s.gen, device=ex.device)
+    def step(i):
+        b = ex.batch(perm[i * bs:(i + 1) * bs])
+        loss, k = s.model.loss(b, s.negatives, cfg.train)
+        s.opt.zero_grad(set_to_none=True); (loss + s.model.reg()).backward(); s.opt.step()
+    s.model.train(); step(0); _sync(dev)
+    n = min(n, -(-len(ex) // bs) - 1)
+    t = time.perf_counter()
+    for i in range(1, n + 1): step(i)
+    _sync(dev)
+    return (time.perf_counter() - t) / n * -(-len(ex) // bs)
+
 def bench(name:str, ds, dev, a) -> dict:
     "Time `a.epochs` epochs and one test evaluation of model `name`; returns the JSON record."
     known = RunConfig.keys(get_model(name).config_cls)
@@ -36,7 +51,10 @@ def bench(name:str, ds, dev, a) -> dict:
     out['params'] = sum(p.numel() for p in s.model.parameters())
     if a.compile and hasattr(s.model, 'user_vector'): s.model.user_vector = torch.compile(s.model.user_vector, dynamic=True)
     out['epochs'] = []
-    if s.opt is not None:
+    if s.opt is not None and a.batches:   # steady-state batches, extrapolated to the epoch (recorded as such)
+        out['epoch_s'], out['extrapolated_from_batches'] = _partial_epoch(s, cfg, dev, a.batches), a.batches
+        print(f"{name}: {a.batches} batches -> {out['epoch_s']:.2f} s per epoch ({out['batches']} batches)", flush=True)
+    elif s.opt is not None:
         for e in range(1, a.epochs + 1):
             _sync(dev); row = run_epoch(s, cfg, e); _sync(dev)
             out['epochs'].append(dict(seconds=row['train_s'], loss=row['loss']))
@@ -63,6 +81,7 @@ def main(argv=None):
     p.add_argument('--amp', action='store_true', help="bf16 autocast of the training forward (CUDA)")
     p.add_argument('--compile', action='store_true', help="torch.compile the model's user-vector computation")
     p.add_argument('--threads', type=int, default=None, help="torch CPU threads (default: torch's choice)")
+    p.add_argument('--batches', type=int, default=None, help="time this many batches and extrapolate to the epoch (for slow models on a CPU)")
     p.add_argument('--no-eval', action='store_true', help="skip the test evaluation")
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--json-dir', default=None, help="write one JSON file per model here (bench-DATASET-MODEL-DEVICE.json)")

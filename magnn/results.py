@@ -137,7 +137,7 @@ def bench_table(paths:list[str|Path]|str|Path # benchmark JSON files (from bench
         prec = ('bf16 autocast' if b.get('amp') else 'float32') + (' + compile' if b.get('compile') else '')
         ev = f"{b['eval_s']:.2f}" if 'eval_s' in b else '—'
         lines.append(f"| {f.name} | {b.get('model', 'magnn')} | {b.get('gpu') or b['device'] + ' (' + str(b.get('threads')) + ' threads)'} | {b['dataset']} | {b.get('variant')} | {prec} | "
-                     f"{b['epoch_s']:.2f} | {ev} | {b.get('windows', 0):,} / {b.get('batches', 0)} | {b.get('torch')} |")
+                     f"{b['epoch_s']:.2f}{' (' + str(b['extrapolated_from_batches']) + ' batches)' if b.get('extrapolated_from_batches') else ''} | {ev} | {b.get('windows', 0):,} / {b.get('batches', 0)} | {b.get('torch')} |")
     return '\n'.join(lines)
 
 # %% ../nbs/09_results.ipynb #66742cd3
