@@ -124,7 +124,8 @@ def budget(runs:pd.DataFrame) -> str:
     return out + (f"; training stopped by {', '.join(f'{k} ({v})' for k, v in why.items())}" if len(why) else '')
 
 # %% ../nbs/09_results.ipynb #ccdea996
-def bench_table(paths:list[str|Path]|str|Path # benchmark JSON files (from bench/bench_magnn.py --json), or folders of them
+def bench_table(paths:list[str|Path]|str|Path, # benchmark JSON files (from bench/bench_magnn.py --json), or folders of them
+                compact:bool=False, # only model, device, precision and the two timings (the README's table)
                ) -> str:
     "Markdown table of benchmark files (bench/bench_models.py, bench_magnn.py): model, device, dataset, precision, seconds per training epoch and per test evaluation."
     if isinstance(paths, (str, Path)): paths = [paths]
@@ -138,6 +139,9 @@ def bench_table(paths:list[str|Path]|str|Path # benchmark JSON files (from bench
         ev = f"{b['eval_s']:.2f}" if 'eval_s' in b else '—'
         lines.append(f"| {f.name} | {b.get('model', 'magnn')} | {b.get('gpu') or b['device'] + ' (' + str(b.get('threads')) + ' threads)'} | {b['dataset']} | {b.get('variant')} | {prec} | "
                      f"{b['epoch_s']:.2f}{' (' + str(b['extrapolated_from_batches']) + ' batches)' if b.get('extrapolated_from_batches') else ''} | {ev} | {b.get('windows', 0):,} / {b.get('batches', 0)} | {b.get('torch')} |")
+    if compact:   # keep: model, device, precision, epoch, test evaluation
+        keep = [1, 2, 5, 6, 7]
+        lines = ['|' + '|'.join(l.strip('|').split('|')[i] for i in keep) + '|' for l in lines]
     return '\n'.join(lines)
 
 # %% ../nbs/09_results.ipynb #66742cd3
@@ -226,7 +230,7 @@ def throughput_table(root:str|Path, # the results/ folder
         r = _sweep_rate(sw)
         if r is None: continue
         spec = json.loads((sw/'sweep.json').read_text())
-        lines.append(f"| `{sw.name}` sweep ({spec['model']} on {spec['dataset']}, {r['trials']} trials, measured) | CPU, 2 cores | {cpu_parallel} | "
+        lines.append(f"| `{sw.name}` sweep ({spec['model']}, {spec['dataset']}, {r['trials']} trials, measured) | CPU, 2 cores | {cpu_parallel} | "
                      f"{r['hours'] * cpu_parallel / r['trials']:.2f} | {r['trials'] / r['hours']:.1f} | — |")
     cpu = load_runs(root/'amazon-cds-refit') if (root/'amazon-cds-refit').is_dir() else pd.DataFrame()
     cpu = cpu[(cpu.model == 'magnn') & (cpu.variant == 'full')] if len(cpu) else cpu
@@ -234,18 +238,18 @@ def throughput_table(root:str|Path, # the results/ folder
         ep = float((cpu.epochs_run + cpu.refit_epochs.fillna(0)).mean())
         tot = [json.loads((Path(r)/'metrics.json').read_text())['timings']['total_s'] for r in cpu.run]
         h = float(np.mean(tot)) / 3600
-        lines.append(f"| MA-GNN on amazon-cds to convergence (selection + refit, {ep:.0f} epochs; {len(cpu)} runs) | CPU, 1 thread a run | {cpu_parallel} | "
+        lines.append(f"| MA-GNN, amazon-cds, to convergence (+ refit: {ep:.0f} epochs; {len(cpu)} runs) | CPU, 1 thread a run | {cpu_parallel} | "
                      f"{h:.2f} | {cpu_parallel / h:.2f} | {paper_grid * h / cpu_parallel:.0f} h for MA-GNN's {paper_grid} trials |")
         gpu = load_runs(root/'amazon-cds-h200') if (root/'amazon-cds-h200').is_dir() else pd.DataFrame()
         gpu = gpu[(gpu.model == 'magnn') & (gpu.variant == 'full')] if len(gpu) else gpu
         if len(gpu):
             hg = ep * float(gpu.epoch_s.mean()) / 3600
-            lines.append(f"| the same {ep:.0f} epochs at {gpu.epoch_s.mean():.2f} s each (measured with {gpu_parallel} runs sharing the GPU) | one H200 | {gpu_parallel} | "
+            lines.append(f"| the same epochs at {gpu.epoch_s.mean():.2f} s (measured, {gpu_parallel} runs sharing it) | one H200 | {gpu_parallel} | "
                          f"{hg:.2f} | {gpu_parallel / hg:.0f} | {paper_grid * hg / gpu_parallel:.1f} h for MA-GNN's {paper_grid} trials |")
-        base = load_runs(root/'baselines'/'amazon-cds') if (root/'baselines'/'amazon-cds').is_dir() else pd.DataFrame()
-        base = base[~base.model.isin(['magnn', 'bprmf', 'pop', 'markov'])] if len(base) else base
-        if len(base):
-            hb = ep * float(base.groupby('model').epoch_s.mean().mean()) / 3600
-            lines.append(f"| a baseline of Table 2 ({', '.join(sorted(base.model.unique()))}): mean s per epoch measured here × {ep:.0f} epochs (estimate) | CPU, 1 thread a run | {cpu_parallel} | "
+        bench = [json.loads(f.read_text()) for f in sorted((root/'bench'/'models').glob('*.json'))] if (root/'bench'/'models').is_dir() else []
+        base = {b['model']: b['epoch_s'] for b in bench if b['model'] not in ('magnn', 'bprmf', 'pop', 'markov', 'hgn') and b['epoch_s'] > 0}
+        if base:
+            hb = ep * float(np.mean(list(base.values()))) / 3600
+            lines.append(f"| a Table 2 baseline: its CPU epoch (`bench_models.py`, mean over {len(base)}) × {ep:.0f} epochs (estimate) | CPU, 1 thread a run | {cpu_parallel} | "
                          f"{hb:.1f} | {cpu_parallel / hb:.2f} | {paper_baselines * hb / cpu_parallel:.0f} h for {paper_baselines} baseline trials |")
     return '\n'.join(lines)
