@@ -221,4 +221,4 @@ def console():
     "Entry point of the console script."
     sys.exit(main())
 
-if __name__ == '__main__': console()   # `python -m magnn.cli ...` works like the `magnn` script
+if __name__ == '__main__' and 'get_ipython' not in globals(): console()   # `python -m magnn.cli ...` works like `magnn` (not when a notebook runs this cell)
