@@ -68,6 +68,11 @@ class Recommender(nn.Module):
         "An extra regulariser added to the training loss."
         return 0.
 
+    def param_groups(self) -> list[dict]:
+        "The optimiser's parameter groups (a group's `lr_scale` multiplies the learning rate); default: every trainable parameter, one group."
+        ps = [p for p in self.parameters() if p.requires_grad]
+        return [dict(params=ps)] if ps else []
+
     def examples(self, inp:Seqs, device):
         "The training examples: the protocol's sliding windows of `inp` (SPEC §3)."
         w = self.window

@@ -48,8 +48,10 @@ def train_epoch(model:Recommender, # the model (in training mode during the epoc
     return (total / max(terms, 1)).item()
 
 def make_optimizer(params, train:TrainConfig, device) -> torch.optim.Optimizer:
-    "Adam with the config's lr and L2 as weight decay (Eq. 7); fused into one kernel per step on a GPU."
-    return torch.optim.Adam(params, lr=train.lr, weight_decay=train.l2, fused=torch.device(device).type == 'cuda')
+    "Adam with the config's lr (times a group's `lr_scale`) and L2 as weight decay (Eq. 7); fused into one kernel per step on a GPU."
+    groups = params if params and isinstance(params[0], dict) else [dict(params=list(params))]
+    groups = [{'params': g['params'], 'lr': train.lr * g.get('lr_scale', 1.)} for g in groups]
+    return torch.optim.Adam(groups, lr=train.lr, weight_decay=train.l2, fused=torch.device(device).type == 'cuda')
 
 # %% ../nbs/06_train.ipynb #dc03c852
 @dataclass
@@ -196,8 +198,8 @@ def setup(cfg:RunConfig, dataset, inp:Seqs, device:torch.device, seed:int) -> Se
     model.fit_context(inp); model.to(device)
     examples, negatives = model.examples(inp, device), NegativeSampler(inp, device)
     gen = torch.Generator(device=device); gen.manual_seed(seed)
-    params = [p for p in model.parameters() if p.requires_grad]
-    return Session(model, examples, negatives, make_optimizer(params, cfg.train, device) if params else None, gen, device)
+    groups = model.param_groups()
+    return Session(model, examples, negatives, make_optimizer(groups, cfg.train, device) if groups else None, gen, device)
 
 def run_epoch(s:Session, cfg:RunConfig, epoch:int) -> dict:
     "Train one epoch and return its log row; raise `MagnnError` if the loss is not finite."

@@ -40,3 +40,16 @@ def test_trains_with_the_shared_trainer():
     ds = synthetic(n_users=200, n_items=100, seed=1)
     res = fit('magnn', ds, make_config('magnn', dict(epochs=2, d=16, h=2, m=2, batch_size=256)), device='cpu', seed=0, progress=False)
     assert res['epochs_run'] == 2 and 0 <= res['test']['recall@10'] <= 1
+
+@pytest.mark.parametrize('opts', [['dense_lr=0'], ['dense_lr=0.02', 'wr_init=identity']])
+def test_dense_lr_and_wr_init_through_cli(opts, tmp_path):
+    "Issue 13's options train through the CLI and are recorded in the run's config (and so in its label)."
+    import json
+    from magnn.cli import main
+    from magnn.results import load_runs, label
+    assert main(['train', '--model', 'magnn', '--epochs', '1', '--quiet', '--out', str(tmp_path/'r'), 'd=8', *opts]) == 0
+    conf = json.loads((tmp_path/'r'/'config.json').read_text())['config']
+    for o in opts:
+        k, v = o.split('=')
+        assert str(conf[k]) == v or conf[k] == float(v)
+    assert all(o in label(load_runs(tmp_path).iloc[0]) for o in opts)

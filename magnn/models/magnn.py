@@ -68,8 +68,10 @@ class MAGNNConfig(ModelConfig):
     hops:int=3            # item graph: each item links to this many following items (paper: 3)
     pe_scale:float=1.0    # scale of the positional encoding added to the history (paper: 1; 0 = none; 11_magnn_long "How large?")
     cooc:Literal['bilinear', 'product']='bilinear' # Eq. 6's item-to-item term: 'bilinear' (mean of e_iᵀ W_r q_j) or 'product' (HGN's Σ_i e_iᵀ q_j)
+    dense_lr:float=1.0    # learning-rate multiplier of every non-embedding matrix (W_r, W^(1), W^(2), attention, memory, gate); 0 freezes them at their start
+    wr_init:Literal['xavier', 'identity']='xavier' # W_r's start: Xavier-uniform (as every matrix) or the identity
     positive:ClassVar = ('d', 'h', 'm', 'hops')
-    nonneg:ClassVar = ('pe_scale',)
+    nonneg:ClassVar = ('pe_scale', 'dense_lr')
     label_key:ClassVar = 'variant'
 
     @property
@@ -90,6 +92,16 @@ class MAGNN(Recommender):
         self.long = LongTerm(d, c.h, c.m, pe_scale=c.pe_scale) if 'long' in use else None
         self.fusion = InterestFusion(d, use['long']) if 'long' in use else None
         self.Wr = nn.Parameter(nn.init.xavier_uniform_(torch.empty(d, d))) if use.get('cooc') and c.cooc == 'bilinear' else None
+        if self.Wr is not None and c.wr_init == 'identity':
+            with torch.no_grad(): self.Wr.copy_(torch.eye(d))
+
+    def param_groups(self) -> list[dict]:
+        "Embeddings at the learning rate, every other matrix at `dense_lr` times it (left out, so never changed, when 0); one group when 1."
+        if self.cfg.dense_lr == 1: return super().param_groups()
+        emb = {id(t.weight) for t in (self.P, self.Q, self.E) if t is not None}
+        e = [p for p in self.parameters() if id(p) in emb]
+        m = [p for p in self.parameters() if id(p) not in emb]
+        return [dict(params=e)] + ([dict(params=m, lr_scale=self.cfg.dense_lr)] if self.cfg.dense_lr > 0 and m else [])
 
     def fit_context(self, inp:Seqs # input sequences: train (validation stage) or train+validation (test stage)
                    ):
