@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_results.ipynb #a529e67b
 from __future__ import annotations
-import json
+import functools, json
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -33,7 +33,7 @@ def load_runs(paths:list[str|Path]|str|Path # run folders, or folders containing
             row = dict(run=str(m.parent), dataset=res['dataset'], model=res['model'], config=c, variant=c.get('variant'),
                        pe_scale=c.get('pe_scale'), cooc=c.get('cooc'), l2=c.get('l2'), neg=c.get('neg'), refit=c.get('refit', False),
                        refit_epochs=res.get('refit_epochs'), seed=res['seed'], stopped=res.get('stopped'), h=c.get('h'), m=c.get('m'),
-                       d=c.get('d'), best_epoch=res['best_epoch'], epochs_run=res['epochs_run'], epoch_s=res['timings']['epoch_s'],
+                       d=c.get('d'), best_epoch=res['best_epoch'], epochs_run=res['epochs_run'], epoch_s=res['timings']['epoch_s'], total_s=res['timings'].get('total_s'),
                        device=cfg.get('device'))
             row.update({f'valid/{k}': v for k, v in res['valid'].items()})
             row.update({f'test/{k}': v for k, v in res['test'].items()})
@@ -44,12 +44,8 @@ def unfinished_runs(paths:list[str|Path]|str|Path) -> list[tuple[str, str]]:
     "(folder, state) of every run folder under `paths` without a metrics.json: running, interrupted, failed or unknown."
     from magnn.train import run_status
     if isinstance(paths, (str, Path)): paths = [paths]
-    out = []
-    for p in map(Path, paths):
-        if not p.exists(): continue
-        for f in sorted(set(p.rglob('config.json')) | set(p.rglob('status.json'))):
-            if not (f.parent/'metrics.json').exists() and str(f.parent) not in dict(out): out.append((str(f.parent), run_status(f.parent)))
-    return out
+    folders = sorted({f.parent for p in map(Path, paths) if p.exists() for f in [*p.rglob('config.json'), *p.rglob('status.json')]})
+    return [(str(d), run_status(d)) for d in folders if not (d/'metrics.json').exists()]
 
 # %% ../nbs/09_results.ipynb #13536db0
 LEGACY = {'graph_own': 'keep', 'pos_enc': True, 'tie': False}   # MA-GNN options that left the model (bench/magnn_diagnostics.py) and their defaults
@@ -61,6 +57,7 @@ def _fmt(k, v) -> str:
     if isinstance(v, (float, np.floating)): return f"{k}={float(v):g}"
     return f"{k}={v}"
 
+@functools.lru_cache(maxsize=None)   # called for every row of every table: build each model's defaults once
 def _defaults(model:str) -> tuple[dict, set, str|None]:
     "(flat default options, budget options, label key) of a model; for a name no longer registered (a bench subclass), every registered model's defaults together."
     from magnn.models import make_config, MODELS
@@ -236,8 +233,7 @@ def throughput_table(root:str|Path, # the results/ folder
     cpu = cpu[(cpu.model == 'magnn') & (cpu.variant == 'full')] if len(cpu) else cpu
     if len(cpu):
         ep = float((cpu.epochs_run + cpu.refit_epochs.fillna(0)).mean())
-        tot = [json.loads((Path(r)/'metrics.json').read_text())['timings']['total_s'] for r in cpu.run]
-        h = float(np.mean(tot)) / 3600
+        h = float(cpu.total_s.mean()) / 3600
         lines.append(f"| MA-GNN, amazon-cds, to convergence (+ refit: {ep:.0f} epochs; {len(cpu)} runs) | CPU, 1 thread a run | {cpu_parallel} | "
                      f"{h:.2f} | {cpu_parallel / h:.2f} | {paper_grid * h / cpu_parallel:.0f} h for MA-GNN's {paper_grid} trials |")
         gpu = load_runs(root/'amazon-cds-h200') if (root/'amazon-cds-h200').is_dir() else pd.DataFrame()

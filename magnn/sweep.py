@@ -5,10 +5,9 @@
 # %% ../nbs/11_sweep.ipynb #29210279
 from __future__ import annotations
 import itertools, json, os, random, re, sys, time
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, asdict
 from pathlib import Path
 from .core import MagnnError, write_json
-from .config import RunConfig
 
 # %% auto #0
 __all__ = ['parse_space', 'trials', 'trial_name', 'Sweep', 'open_sweep', 'run_trial', 'sweep']
@@ -67,8 +66,7 @@ class Sweep:
 
     def check(self):
         "Validate every trial's options against the model's config before anything runs."
-        from magnn.models import get_model, make_config
-        cls = get_model(self.model)
+        from magnn.models import make_config
         for t in self.trials():
             opts = {k: v for k, v in t.items() if k != 'seed'}
             make_config(self.model, opts)
@@ -160,7 +158,8 @@ def sweep(s:Sweep,                # what to run
         from ray import tune
     except ImportError: raise MagnnError("Ray Tune is not installed: pip install 'ray[tune]' (or the workbook's extra: pip install -e '.[dev]')") from None
     todo, skipped = [], []
-    for t, name in zip(s.trials(), s.names()):
+    for t in s.trials():
+        name = trial_name(t, s.space)
         f = out/'trials'/name
         (skipped if (f/'metrics.json').exists() else todo).append(dict(name=name, trial=t, out=str(f)))
     if not quiet and skipped: print(f"{len(skipped)} of {len(skipped) + len(todo)} trials finished already: not run again", flush=True)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_train.ipynb #991bfd0e
 from __future__ import annotations
-import copy, json, math, os, random, shutil, signal, tempfile, time, datetime, hashlib, threading
+import copy, json, math, os, random, shutil, signal, tempfile, time, datetime, threading
 from contextlib import nullcontext, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +20,9 @@ from .evaluate import evaluate, user_metrics
 
 # %% auto #0
 __all__ = ['RUN_FILES', 'USER_METRICS', 'train_epoch', 'make_optimizer', 'EarlyStopping', 'save_checkpoint', 'load_checkpoint',
-           'fingerprint', 'prepare_out', 'set_status', 'run_status', 'Interrupted', 'Session', 'setup', 'run_epoch',
-           'evaluate_run', 'retrain', 'write_config', 'write_users', 'read_users', 'write_result', 'fit', 'read_run',
-           'load_run_data', 'load_run', 'refit_run', 'train']
+           'fingerprint', 'check_seed', 'prepare_out', 'set_status', 'run_status', 'Interrupted', 'Session', 'setup',
+           'run_epoch', 'evaluate_run', 'retrain', 'write_config', 'write_users', 'read_users', 'write_result', 'fit',
+           'read_run', 'load_run_data', 'load_run', 'refit_run', 'train']
 
 # %% ../nbs/06_train.ipynb #bbc82f65
 def train_epoch(model:Recommender, # the model (in training mode during the epoch)
@@ -113,12 +113,12 @@ def load_checkpoint(path:Path, model, opt, stopper:EarlyStopping, gen:torch.Gene
 RUN_FILES = ('config.json', 'status.json', 'checkpoint.pt', 'metrics.json', 'log.jsonl', 'env.json', 'model.pt')
 
 def fingerprint(dataset) -> str:
-    "A sha256 of a dataset's sequences (what a model trains and is tested on)."
-    f = getattr(dataset, 'fingerprint', None)
-    if callable(f): return f()
-    h = hashlib.sha256()
-    for a in (dataset.seqs.indptr, dataset.seqs.items, np.int64(dataset.n_items)): h.update(np.ascontiguousarray(a, np.int64).tobytes())
-    return h.hexdigest()
+    "A sha256 of a dataset's sequences (what a model trains and is tested on): `Dataset.fingerprint`."
+    return dataset.fingerprint()
+
+def check_seed(seed):
+    "Raise `MagnnError` unless `seed` is a whole number >= 0."
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0: raise MagnnError(f"--seed {seed}: a seed is a whole number >= 0")
 
 def _writable(out:Path):
     "Raise `MagnnError` unless a run folder can be made at `out` (tried for real, then left as it was)."
@@ -283,8 +283,7 @@ def fit(model:str|RunConfig,   # a registered model name, or a run config
     "Train with early stopping on validation NDCG@10, evaluate on test, and write the run folder."
     if isinstance(model, RunConfig): cfg = model
     elif cfg is None: cfg = make_config(model)
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
-        raise MagnnError(f"--seed {seed}: a seed is a whole number >= 0")
+    check_seed(seed)
     t0 = time.perf_counter()
     dev = get_device(device)
     out = prepare_out(out, resume, overwrite) if out is not None else None
@@ -296,7 +295,8 @@ def fit(model:str|RunConfig,   # a registered model name, or a run config
     ckpt = out/'checkpoint.pt' if out is not None else None
     if out is not None:
         if resume and ckpt.is_file() and s.opt is not None: start, log = load_checkpoint(ckpt, s.model, s.opt, stopper, s.gen); start += 1
-        write_config(out, cfg, dataset, seed, dev, data); set_status(out, 'running')
+        if not (resume and (out/'config.json').is_file()): write_config(out, cfg, dataset, seed, dev, data)
+        set_status(out, 'running')
     t_data = time.perf_counter() - t0
     stopped = None   # why model selection ended: 'epochs', 'patience' or 'time limit'
     try:
@@ -334,13 +334,11 @@ def _finish(s:Session, cfg, dataset, split, stopper, log, stopped, seed, t0, t_d
     model, dev = s.model, s.device
     t_inp, t_tgt = split.stage('test')
     refit_log, t_eval = [], sum(r.get('eval_s', 0.) for r in log)
+    valid = stopper.best_valid   # the best checkpoint's validation metrics: already computed, evaluation is deterministic
+    if valid is None:            # nothing was trained (no parameters): validate in the training context `setup` built
+        tv = time.perf_counter(); valid = evaluate_run(model, *split.stage('valid'), cfg); t_eval += time.perf_counter() - tv
     if cfg.train.refit and s.opt is not None: model, refit_log = retrain(cfg, dataset, t_inp, stopper.best_epoch, dev, seed, progress)
     else: model.fit_context(t_inp); model.to(dev)
-    valid = stopper.best_valid   # the best checkpoint's validation metrics: already computed, evaluation is deterministic
-    if valid is None:            # nothing was trained (no parameters)
-        v_inp, v_tgt = split.stage('valid')
-        model.fit_context(v_inp); tv = time.perf_counter(); valid = evaluate_run(model, v_inp, v_tgt, cfg); t_eval += time.perf_counter() - tv
-        model.fit_context(t_inp)
     tt = time.perf_counter(); test, users = evaluate_run(model, t_inp, t_tgt, cfg, per_user=True); t_test = time.perf_counter() - tt
     t_train, n = sum(r['train_s'] for r in log), len(log)
     res = dict(model=cfg.model, dataset=dataset.name, seed=seed, best_epoch=stopper.best_epoch, epochs_run=n, stopped=stopped,
@@ -407,7 +405,7 @@ def refit_run(run:str|Path, # a finished run folder (config.json and metrics.jso
     if res is None: raise MagnnError(f"{run} is not a finished run folder (no metrics.json); finish it first (magnn train --resume {run})")
     if conf['config'].get('refit'): raise MagnnError(f"{run} is already retrained on train+validation (its config has refit=True)")
     if not res.get('best_epoch'): raise MagnnError(f"{run} ({conf['model']}) has no trained parameters: there is nothing to retrain")
-    if seed is not None and (isinstance(seed, bool) or int(seed) < 0): raise MagnnError(f"--seed {seed}: a seed is a whole number >= 0")
+    if seed is not None: check_seed(seed)
     if dataset is None: dataset = load_run_data(conf, data_dir)
     elif fingerprint(dataset) != conf.get('data', {}).get('fingerprint', fingerprint(dataset)) or dataset.stats() != conf['dataset_stats']:
         raise MagnnError(f"the dataset {dataset!r} is not the one {run} was trained on ({conf['dataset']}: {conf['dataset_stats']})")
@@ -451,7 +449,7 @@ def train(model:str='magnn', # a registered model name
         cfg = make_config(conf['model'], conf['config'])
         return fit(cfg, ds, device=device, seed=conf['seed'], out=resume, progress=progress, resume=True, data=conf.get('data')), Path(resume)
     get_model(model)
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0: raise MagnnError(f"--seed {seed}: a seed is a whole number >= 0")
+    check_seed(seed)
     given = dict(RunConfig.parse(get_model(model).config_cls, overrides or []))
     if epochs is not None:
         if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1: raise MagnnError(f"--epochs {epochs} must be a whole number >= 1")
