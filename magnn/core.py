@@ -13,7 +13,7 @@ import torch
 
 # %% auto #0
 __all__ = ['MagnnError', 'seed_everything', 'get_device', 'data_dirs', 'cache_dir', 'atomic_path', 'write_json', 'env_info',
-           'Seqs', 'Split', 'Dataset', 'Batch', 'rows']
+           'Seqs', 'Split', 'Dataset', 'Batch', 'rows', 'rows_many']
 
 # %% ../nbs/00_core.ipynb #815be25f
 class MagnnError(Exception):
@@ -278,8 +278,46 @@ class Batch:
         return Batch(sl(self.user), sl(self.seq), sl(self.hist), sl(self.pos), sl(self.neg))
 
 # %% ../nbs/00_core.ipynb #72e1a840
+class _Rows(torch.autograd.Function):
+    "W[idx] whose backward is one `index_add_` (CPU), with the padding row's gradient set to zero."
+    @staticmethod
+    def forward(ctx, W, idx):
+        ctx.save_for_backward(idx); ctx.n = W.shape[0]
+        return W.index_select(0, idx.reshape(-1)).view(*idx.shape, W.shape[1])
+    @staticmethod
+    def backward(ctx, G):
+        idx, = ctx.saved_tensors
+        g = G.new_zeros(ctx.n, G.shape[-1]).index_add_(0, idx.reshape(-1), G.reshape(-1, G.shape[-1]))
+        g[0] = 0
+        return g, None
+
+class _RowsMany(torch.autograd.Function):
+    "W[idx] for several id tensors at once; the backward sums all their gradients into one table."
+    @staticmethod
+    def forward(ctx, W, *idxs):
+        ctx.save_for_backward(*idxs); ctx.n = W.shape[0]
+        return tuple(W.index_select(0, i.reshape(-1)).view(*i.shape, W.shape[1]) for i in idxs)
+    @staticmethod
+    def backward(ctx, *Gs):
+        g = None
+        for i, G in zip(ctx.saved_tensors, Gs):
+            if G is None: continue
+            if g is None: g = G.new_zeros(ctx.n, G.shape[-1])
+            g.index_add_(0, i.reshape(-1), G.reshape(-1, G.shape[-1]))
+        if g is not None: g[0] = 0
+        return (g,) + (None,) * len(Gs)
+
 def rows(W:torch.Tensor,   # [n, d] a table (an embedding weight, or a product of one)
          idx:torch.Tensor, # long [...] row ids; 0 is padding and gets no gradient
         ) -> torch.Tensor:
-    "`W[idx]` ([..., d]) with a backward that is fast on GPUs for repeated ids; no gradient reaches row 0."
+    "`W[idx]` ([..., d]) with a backward that is fast for repeated ids on GPUs and CPUs; no gradient reaches row 0."
+    if W.device.type == 'cpu' and W.requires_grad: return _Rows.apply(W, idx)
     return torch.nn.functional.embedding(idx, W, padding_idx=0)
+
+def rows_many(W:torch.Tensor,         # [n, d] a table
+              idxs:list[torch.Tensor], # long id tensors of any shapes
+             ) -> list[torch.Tensor]:
+    "`[rows(W, i) for i in idxs]`, with one gradient table for all of them on a CPU (not one per id tensor)."
+    if W.device.type == 'cpu' and W.requires_grad and idxs: return list(_RowsMany.apply(W, *idxs))
+    return [rows(W, i) for i in idxs]
+

@@ -27,11 +27,13 @@ def _edge_counts(inp:Seqs, hops:int) -> sp.csr_matrix:
 # %% ../nbs/03_graph.ipynb #a34bfa6a
 def item_graph(inp:Seqs,     # the training input sequences (train; train+validation for the test run)
                hops:int=3,   # each item links to this many following items (paper: 3)
+               undirected:bool=False, # also count every edge k→i ("add edges between them" read as undirected)
                device='cpu', # where the tensor lives (the model's device)
               ) -> torch.Tensor:
     "Row-normalised item graph A (SPEC §4): sparse CSR float32 [n_items+1, n_items+1], row/column 0 empty."
     if int(hops) < 1: raise MagnnError(f"hops={hops}: each item needs at least one following item to link to; use hops >= 1")
     C = _edge_counts(inp, int(hops))
+    if undirected: C = (C + C.T).tocsr()
     rows = np.asarray(C.sum(1)).ravel()
     C = sp.diags(np.divide(1., rows, out=np.zeros_like(rows), where=rows > 0)) @ C
     C = C.tocsr(); C.sort_indices()

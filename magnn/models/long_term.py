@@ -7,10 +7,10 @@ from __future__ import annotations
 import math
 import torch
 from torch import nn
-from ..core import MagnnError, rows
+from ..core import MagnnError, rows, rows_many
 
 # %% auto #0
-__all__ = ['positional_encoding', 'recency_positions', 'MultiDimAttention', 'KeyValueMemory', 'LongTerm']
+__all__ = ['positional_encoding', 'recency_positions', 'MultiDimAttention', 'KeyValueMemory', 'length_buckets', 'LongTerm']
 
 # %% ../../nbs/models/11_magnn_long.ipynb #317544d3
 def positional_encoding(n:int, # number of positions 0..n-1
@@ -75,6 +75,12 @@ class KeyValueMemory(nn.Module):
         return z + s @ self.V.T, s
 
 # %% ../../nbs/models/11_magnn_long.ipynb #53e109ed
+def length_buckets(span:torch.Tensor, # long [B] columns each row needs (its history length)
+                   k:int,             # number of buckets
+                  ) -> list[torch.Tensor]:
+    "Row ids sorted by `span` and cut into at most `k` groups of (nearly) equal size."
+    return [g for g in torch.argsort(span).chunk(max(1, min(k, len(span)))) if len(g)]
+
 class LongTerm(nn.Module):
     "Long-term interest (Eq. 3–4): positional encoding, multi-dimensional attention, key-value memory."
     def __init__(self, d:int,       # embedding size
@@ -82,20 +88,35 @@ class LongTerm(nn.Module):
                  m:int,             # memory units (paper: from {5, 10, 15, 20})
                  pos_enc:bool=True, # add the sinusoidal positional encoding (the paper does)
                  pe_scale:float=1.0, # multiply the encoding by this (the paper: 1; see "How large?")
+                 buckets:int=8,     # attend in this many groups of similar history length (speed only)
                 ):
         super().__init__()
         self.attn, self.memory, self.pos_enc, self.pe_scale = MultiDimAttention(d, h), KeyValueMemory(d, m), pos_enc, pe_scale
+        self.buckets = buckets
 
     def forward(self, hist:torch.Tensor, # long [B, H] history item ids, left-padded with 0
                 E:torch.Tensor,          # [n_items+1, d] input item embeddings
                 p_u:torch.Tensor,        # [B, d] user embeddings
+                weights:bool=True,       # also return S (the explorer's view; training does not need it)
                ) -> tuple[torch.Tensor, dict]:
-        "(p^H [B, d], {'z': query, 'S': history attention [B, h, H], 's': memory attention [B, m]})."
-        H, W1 = hist.shape[1], self.attn.Wa1
-        X, WX = rows(E, hist), rows(W1(E), hist)                                       # [B, H, d] each; W_a1 e_i by gathering
-        if self.pos_enc:
-            pe = positional_encoding(H, E.shape[1], E.device)[recency_positions(H, E.device)] * self.pe_scale   # [H, d]
-            X, WX = X + pe, WX + W1(pe)
-        z, S = self.attn(X, hist > 0, p_u, WX)
+        "(p^H [B, d], {'z': query, 'S': history attention [B, h, H] (if `weights`), 's': memory attention [B, m]})."
+        (B, H), d, dev, W1 = hist.shape, E.shape[1], E.device, self.attn.Wa1
+        W1E = W1(E)                                                               # W_a1 e_i for every item, then gathered
+        pe = positional_encoding(H, d, dev)[recency_positions(H, dev)] * self.pe_scale if self.pos_enc else None   # [H, d]
+        W1pe = W1(pe) if pe is not None else None
+        col = torch.arange(H, device=dev)
+        span = H - torch.where(hist > 0, col, H).min(1).values if H else hist.new_zeros(B)   # columns from the first real item to the end
+        groups = length_buckets(span, self.buckets)
+        widths = [max(1, int(span[g].max())) if H else 0 for g in groups]        # each group's width
+        hgs = [hist[g, H - w:] for g, w in zip(groups, widths)]
+        zs, Ss = [], []
+        for g, w, hg, X, WX in zip(groups, widths, hgs, rows_many(E, hgs), rows_many(W1E, hgs)):   # [b, w, d] each
+            if pe is not None: X, WX = X + pe[H - w:], WX + W1pe[H - w:]
+            z, S = self.attn(X, hg > 0, p_u[g], WX)
+            zs.append(z)
+            if weights: Ss.append(nn.functional.pad(S, (H - w, 0)))
+        inv = torch.argsort(torch.cat(groups))                                    # back to the batch's row order
+        z = torch.cat(zs)[inv]
         pH, s = self.memory(z)
-        return pH, dict(z=z, S=S, s=s)
+        return pH, dict(z=z, s=s) | (dict(S=torch.cat(Ss)[inv]) if weights else {})
+

@@ -4,6 +4,7 @@
 
 # %% ../../nbs/models/12_magnn.ipynb #04a9ee61
 from __future__ import annotations
+import math
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 import torch
@@ -16,7 +17,7 @@ from .short_term import ShortTerm, masked_mean
 from .long_term import LongTerm
 
 # %% auto #0
-__all__ = ['FUSIONS', 'VARIANTS', 'InterestFusion', 'MAGNNConfig', 'MAGNN']
+__all__ = ['FUSIONS', 'VARIANTS', 'InterestFusion', 'MAGNNConfig', 'MAGNN', 'spectrum', 'shared_matrices']
 
 # %% ../../nbs/models/12_magnn.ipynb #76328a49
 FUSIONS = ('gating', 'concat', 'gru')
@@ -66,11 +67,13 @@ class MAGNNConfig(ModelConfig):
     m:int=10              # memory units of Eq. 4 (paper: from {5, 10, 15, 20})
     variant:Literal['mf', 'mf+s', 'mf+s+h+gating', 'mf+s+h+concat', 'mf+s+h+gru', 'full', 'mf+c']='full' # 'full' or a Table 3 ablation (mf+c: ours)
     hops:int=3            # item graph: each item links to this many following items (paper: 3)
+    graph:Literal['directed', 'undirected']='directed' # item graph edges i→k only (our reading of the paper) or both ways
+    gnn_layers:int=1      # propagation layers over the item graph before Eq. 1's mean (1: Eq. 1 as written; 10_magnn_short)
     pe_scale:float=1.0    # scale of the positional encoding added to the history (paper: 1; 0 = none; 11_magnn_long "How large?")
     cooc:Literal['bilinear', 'product']='bilinear' # Eq. 6's item-to-item term: 'bilinear' (mean of e_iᵀ W_r q_j) or 'product' (HGN's Σ_i e_iᵀ q_j)
     dense_lr:float=1.0    # learning-rate multiplier of every non-embedding matrix (W_r, W^(1), W^(2), attention, memory, gate); 0 freezes them at their start
     wr_init:Literal['xavier', 'identity']='xavier' # W_r's start: Xavier-uniform (as every matrix) or the identity
-    positive:ClassVar = ('d', 'h', 'm', 'hops')
+    positive:ClassVar = ('d', 'h', 'm', 'hops', 'gnn_layers')
     nonneg:ClassVar = ('pe_scale', 'dense_lr')
     label_key:ClassVar = 'variant'
 
@@ -88,7 +91,7 @@ class MAGNN(Recommender):
         c = self.cfg; d, use = c.d, c.parts
         self.P, self.Q = init_embedding(n_users, d), init_embedding(n_items + 1, d, pad=True)
         self.E = init_embedding(n_items + 1, d, pad=True) if use else None
-        self.short = ShortTerm(d, summary=use.get('short') == 'pS') if 'short' in use else None
+        self.short = ShortTerm(d, summary=use.get('short') == 'pS', layers=c.gnn_layers) if 'short' in use else None
         self.long = LongTerm(d, c.h, c.m, pe_scale=c.pe_scale) if 'long' in use else None
         self.fusion = InterestFusion(d, use['long']) if 'long' in use else None
         self.Wr = nn.Parameter(nn.init.xavier_uniform_(torch.empty(d, d))) if use.get('cooc') and c.cooc == 'bilinear' else None
@@ -108,9 +111,9 @@ class MAGNN(Recommender):
         "Build the item graph A from `inp` (SPEC §4) on the model's device."
         if inp.n_items != self.n_items:
             raise MagnnError(f"the input sequences have {inp.n_items} items but the model was built for {self.n_items}")
-        if self.short is not None: self.short.graph.load(item_graph(inp, hops=self.cfg.hops, device=self.device))
+        if self.short is not None: self.short.graph.load(item_graph(inp, hops=self.cfg.hops, undirected=self.cfg.graph == 'undirected', device=self.device))
 
-    def parts(self, batch:Batch) -> dict:
+    def parts(self, batch:Batch, weights:bool=True) -> dict:
         "Every intermediate of Eq. 1–6 for `batch` (p_u, hbar, pS, pH, g, pC, ebar, cooc, z, S, s as the variant has them) and `terms`, the summands of u."
         use, p_u = self.cfg.parts, self.P(batch.user)
         out = dict(p_u=p_u)
@@ -119,7 +122,7 @@ class MAGNN(Recommender):
         E = self.E.weight
         if self.short is not None: out['hbar'], out['pS'] = self.short(batch.seq, E, p_u)    # Eq. 1-2
         if self.long is not None:
-            out['pH'], ex = self.long(batch.hist, E, p_u); out.update(ex)                   # Eq. 3-4
+            out['pH'], ex = self.long(batch.hist, E, p_u, weights); out.update(ex)                   # Eq. 3-4
             out['pC'], out['g'] = self.fusion(out['hbar'], out['pH'], p_u)                   # Eq. 5
             terms['pC'] = out['pC']
         elif use.get('short') == 'pS': terms['pS'] = out['pS']
@@ -131,7 +134,7 @@ class MAGNN(Recommender):
 
     def user_vector(self, batch:Batch) -> torch.Tensor:
         "The vector u with r̂_uj = uᵀ q_j (Eq. 6 regrouped): the sum of the variant's terms, [B, d]."
-        t = iter(self.parts(batch)['terms'].values())
+        t = iter(self.parts(batch, weights=False)['terms'].values())
         u = next(t)
         for x in t: u = u + x
         return u
@@ -145,3 +148,20 @@ class MAGNN(Recommender):
         "The paper's Figure 4: each item's input embedding as the memory query, s = softmax(e_jᵀ K): [n, m]."
         if self.long is None: raise MagnnError(f"variant {self.cfg.variant!r} has no memory; use a variant with +h or 'full'")
         return self.long.memory.attention(self.E.weight[items])
+
+# %% ../../nbs/models/12_magnn.ipynb #a87bac33
+def spectrum(W:torch.Tensor, # a matrix
+             k:int=5,        # how many of the largest singular values to keep
+            ) -> dict:
+    "{'top': the k largest singular values, 'erank': exp(entropy of σ/Σσ)} of W (Roy & Vetterli's effective rank)."
+    s = torch.linalg.svdvals(W.detach().double())
+    p = s / s.sum()
+    return dict(top=s[:k].tolist(), erank=float(torch.exp(-(p[p > 0] * p[p > 0].log()).sum())))
+
+def shared_matrices(model:MAGNN) -> dict[str, torch.Tensor]:
+    "The shared d×d (or d×2d) matrices issue 13 tracks, by their names in the paper, where the variant has them."
+    out = dict(W_r=model.Wr)
+    if model.short is not None: out |= {'W^(1)': model.short.W1.weight, 'W^(2)': getattr(model.short.W2, 'weight', None)}
+    if model.long is not None: out['W_a^(1)'] = model.long.attn.Wa1.weight
+    return {k: v for k, v in out.items() if v is not None}
+

@@ -82,13 +82,15 @@ class ShortTerm(nn.Module):
     "Short-term interest (Eq. 1–2): GNN item states h_i over the item graph, their window mean, and p^S."
     def __init__(self, d:int,             # embedding size
                  summary:bool=True,       # also build W2 and return p^S (Eq. 2; the ablation MF+S)
+                 layers:int=1,            # graph layers: 1 is Eq. 1; each extra one first mixes every item with its neighbours
                 ):
         super().__init__()
         self.graph = SparseGraph()
         self.register_buffer('deg', None, persistent=False)   # out-degrees of A's counts, for `own` (see below)
         self.W1 = nn.Linear(2 * d, d, bias=False)
         self.W2 = nn.Linear(2 * d, d, bias=False) if summary else None
-        for W in (self.W1, self.W2):
+        self.hidden = nn.ModuleList(nn.Linear(2 * d, d, bias=False) for _ in range(layers - 1))   # W^(1) of the layers before the last
+        for W in (self.W1, self.W2, *self.hidden):
             if W is not None: nn.init.xavier_uniform_(W.weight)
 
     def item_states(self, seq:torch.Tensor, # long [B, L] window item ids (0 = padding)
@@ -96,7 +98,8 @@ class ShortTerm(nn.Module):
                     own:torch.Tensor|None=None, # long [B, L, k]: items that follow each window position in
                                                 # this very sequence, to leave out of its neighbourhood (0 = none)
                    ) -> torch.Tensor:
-        "Eq. 1: h_i = tanh(W1 [Σ_k A_ik e_k ; e_i]) for every window position: [B, L, d]."
+        "Eq. 1: h_i = tanh(W1 [Σ_k A_ik e_k ; e_i]) for every window position: [B, L, d] (extra layers first replace E by their states)."
+        for W in self.hidden: E = torch.tanh(W(torch.cat([self.graph(E), E], -1)))   # an earlier layer, on every item
         AE = self.graph(E)                                     # [n_items+1, d], one sparse product
         agg = rows(AE, seq)
         if own is not None: agg = self._leave_out(agg, seq, E, own)
