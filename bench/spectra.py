@@ -46,16 +46,19 @@ def plot(a):
     if not runs: die(f"no spectra in {a.out}: run `python bench/spectra.py NAME ...` first")
     names = sorted({k for r in runs for k in r['epochs'][0]['spectra']})
     fig, ax = plt.subplots(2, len(names), figsize=(3.2 * len(names), 5.2), squeeze=False)
-    for r in runs:
-        ep = [e['epoch'] for e in r['epochs']]
+    for i, r in enumerate(runs):
+        ep, col = [e['epoch'] for e in r['epochs']], f'C{i}'
         for j, k in enumerate(names):
             if k not in r['epochs'][0]['spectra']: continue
-            ax[0, j].plot(ep, [e['spectra'][k]['top'][0] for e in r['epochs']], label=r['name'])
-            ax[1, j].plot(ep, [e['spectra'][k]['erank'] for e in r['epochs']], label=r['name'])
+            ax[0, j].plot(ep, [e['spectra'][k]['top'][0] for e in r['epochs']], color=col)
+            ax[1, j].plot(ep, [e['spectra'][k]['erank'] for e in r['epochs']], color=col)
     for j, k in enumerate(names):
         ax[0, j].set_title(k); ax[1, j].set_xlabel('epoch')
-    ax[0, 0].set_ylabel('top singular value'); ax[1, 0].set_ylabel('effective rank'); ax[0, -1].legend(fontsize=7)
-    fig.tight_layout(); Path(a.figure).parent.mkdir(parents=True, exist_ok=True)
+    ax[0, 0].set_ylabel('top singular value'); ax[1, 0].set_ylabel('effective rank')
+    from matplotlib.lines import Line2D
+    fig.legend([Line2D([], [], color=f'C{i}') for i in range(len(runs))], [f"{r['name']} (valid R@10 {r['valid']['recall@10']:.4f})" for r in runs],
+               loc='lower center', ncol=min(4, len(runs)), fontsize=8)
+    fig.tight_layout(rect=(0, 0.06, 1, 1)); Path(a.figure).parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(a.figure, dpi=110); print(f"wrote {a.figure}")
 
 def main(argv=None):

@@ -112,6 +112,7 @@ def _parser(epilog:str|None=None) -> argparse.ArgumentParser:
     cp.add_argument('--paper', action='store_true', help="the paper's Table 2 numbers beside ours")
     cp.add_argument('--csv', help="also write the table as CSV here")
     cp.add_argument('--every', action='store_true', help="a row per configuration instead of each model's best on validation")
+    cp.add_argument('--valid', action='store_true', help="a column of validation Recall@10")
     lab = sub.add_parser('lab', help="open JupyterLab on the notebooks, with the package importable")
     lab.add_argument('args', nargs='*', help="passed on to jupyter lab")
     return p
@@ -183,7 +184,7 @@ def _sweep(a):
 
 def _compare(a):
     from magnn.compare import compare
-    print(compare(a.runs, paper=a.paper, csv=a.csv, every=a.every))
+    print(compare(a.runs, paper=a.paper, csv=a.csv, every=a.every, valid=a.valid))
     if a.csv: print(f"csv: {a.csv}")
 
 def _lab(a):

@@ -61,6 +61,7 @@ METRICS = ('recall@10', 'ndcg@10', 'ndcg_paper@10')
 def compare_frame(runs:pd.DataFrame, # from `load_runs`
                   paper:bool=False,  # add the paper's Table 2 numbers
                   every:bool=False,  # a row per configuration, not only each model's best on validation
+                  valid:bool=False,  # add validation Recall@10 (mean, std)
                  ) -> pd.DataFrame:
     "Table 2 as a frame: dataset, model, method, seeds, mean and std of each metric, the paper's numbers, the tests."
     ch = choose(runs, every)
@@ -70,6 +71,7 @@ def compare_frame(runs:pd.DataFrame, # from `load_runs`
                    epochs=f"{g.best_epoch.mean():.0f}/{g.epochs_run.mean():.0f}" if g.epochs_run.max() > 0 else '—',
                    stopped=', '.join(sorted(set(g.stopped.dropna()))) if 'stopped' in g else '')
         for m in METRICS: row[f'{m} mean'], row[f'{m} std'] = g[f'test/{m}'].mean(), g[f'test/{m}'].std(ddof=1) if len(g) > 1 else 0.
+        if valid: row['valid recall@10 mean'], row['valid recall@10 std'] = g['valid/recall@10'].mean(), g['valid/recall@10'].std(ddof=1) if len(g) > 1 else 0.
         if paper:
             p = PAPER_TABLE2.get(ds, {}).get(model)
             row['paper recall@10'], row['paper ndcg@10'] = p if p else (float('nan'), float('nan'))
@@ -95,14 +97,14 @@ def _cell(mean, std, n, rank) -> str:
 def compare_markdown(df:pd.DataFrame, legend:bool=True) -> str:
     "The frame of `compare_frame` as a Markdown table per dataset (and a line saying how to read it)."
     out = []
-    paper = 'paper recall@10' in df
+    paper, valid = 'paper recall@10' in df, 'valid recall@10 mean' in df
     for ds, g in df.groupby('dataset', sort=False):
-        head = ['method', 'seeds', 'epochs (best/run)', 'Recall@10', 'NDCG@10', 'NDCG@10 paper-style'] + (['paper Recall@10', 'paper NDCG@10'] if paper else []) + ['p (users)', 'p (seeds)']
+        head = ['method', 'seeds', 'epochs (best/run)'] + (['valid Recall@10'] if valid else []) + ['Recall@10', 'NDCG@10', 'NDCG@10 paper-style'] + (['paper Recall@10', 'paper NDCG@10'] if paper else []) + ['p (users)', 'p (seeds)']
         lines = [f"**{ds}**", '', '| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
-        ranks = {m: g[f'{m} mean'].rank(ascending=False, method='min') - 1 for m in METRICS}
+        ranks = {m: g[f'{m} mean'].rank(ascending=False, method='min') - 1 for m in METRICS + (('valid recall@10',) if valid else ())}
         for i, r in g.iterrows():
             ep = r.epochs + (' (time limit)' if 'time limit' in str(r.stopped) else '')
-            cells = [r.method, str(r.seeds), ep] + [_cell(r[f'{m} mean'], r[f'{m} std'], r.seeds, ranks[m][i]) for m in METRICS]
+            cells = [r.method, str(r.seeds), ep] + [_cell(r[f'{m} mean'], r[f'{m} std'], r.seeds, ranks[m][i]) for m in (('valid recall@10',) if valid else ())] + [_cell(r[f'{m} mean'], r[f'{m} std'], r.seeds, ranks[m][i]) for m in METRICS]
             if paper: cells += ['—' if np.isnan(r[f'paper {m}']) else f"{r[f'paper {m}']:.4f}" for m in ('recall@10', 'ndcg@10')]
             up = r.get('delta', 0) > 0
             pv = lambda p: '' if np.isnan(p) else f"{p:.2g}" + ('*' if p <= 0.01 and up else '' if up else ' (lower)')
@@ -114,10 +116,11 @@ def compare_markdown(df:pd.DataFrame, legend:bool=True) -> str:
 def compare(paths, # sweep or run folders (searched recursively)
             paper:bool=False, csv:str|Path|None=None,
             every:bool=False, # a row per configuration, not only each model's best on validation
+            valid:bool=False, # a column of validation Recall@10
             legend:bool=True, # end with the line saying how to read the table
            ) -> str:
     "Table 2 in Markdown from the run folders under `paths` (and as CSV to `csv`)."
-    df = compare_frame(load_runs(paths), paper, every)
+    df = compare_frame(load_runs(paths), paper, every, valid)
     if csv is not None:
         Path(csv).parent.mkdir(parents=True, exist_ok=True); df.to_csv(csv, index=False)
     return compare_markdown(df, legend)

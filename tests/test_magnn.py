@@ -41,7 +41,7 @@ def test_trains_with_the_shared_trainer():
     res = fit('magnn', ds, make_config('magnn', dict(epochs=2, d=16, h=2, m=2, batch_size=256)), device='cpu', seed=0, progress=False)
     assert res['epochs_run'] == 2 and 0 <= res['test']['recall@10'] <= 1
 
-@pytest.mark.parametrize('opts', [['dense_lr=0'], ['dense_lr=0.02', 'wr_init=identity']])
+@pytest.mark.parametrize('opts', [['dense_lr=0'], ['dense_lr=0.02', 'wr_init=identity'], ['graph=undirected', 'gnn_layers=2']])
 def test_dense_lr_and_wr_init_through_cli(opts, tmp_path):
     "Issue 13's options train through the CLI and are recorded in the run's config (and so in its label)."
     import json
@@ -53,3 +53,38 @@ def test_dense_lr_and_wr_init_through_cli(opts, tmp_path):
         k, v = o.split('=')
         assert str(conf[k]) == v or conf[k] == float(v)
     assert all(o in label(load_runs(tmp_path).iloc[0]) for o in opts)
+
+@pytest.mark.parametrize('variant', ['mf+s', 'full'])
+def test_two_graph_layers_and_undirected_graph_train(variant):
+    "Issue 13 item 4's readings of the graph: every parameter, the extra layer's included, gets a gradient."
+    torch.manual_seed(0)
+    seqs = _random_seqs()
+    cfg = make_config('magnn', dict(variant=variant, d=8, h=3, m=4, max_hist=10, gnn_layers=2, graph='undirected'))
+    model = make_model(cfg, seqs.n_users, seqs.n_items)
+    model.fit_context(seqs)
+    assert len(model.short.hidden) == 1
+    A = torch.zeros(seqs.n_items + 1, seqs.n_items + 1)
+    A[model.short.graph.crow.new_tensor(range(seqs.n_items + 1)).repeat_interleave(model.short.graph.crow.diff()), model.short.graph.col] = 1
+    assert torch.equal(A, A.T)                                         # undirected: the pattern is symmetric
+    W = cfg.window
+    b = make_windows(seqs, W.L, W.T, W.max_hist).batch(torch.arange(50))
+    model.score(b, b.pos).sum().backward()
+    for n, p in model.named_parameters(): assert p.grad is not None, n
+    assert model.short.hidden[0].weight.grad.abs().sum() > 0
+
+def test_spectra_script(tmp_path):
+    "bench/spectra.py records every tracked matrix's spectrum per epoch (epoch 0 = the start) and draws them."
+    import json, subprocess, sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    run = lambda *a: subprocess.run([sys.executable, str(root/'bench'/'spectra.py'), *a], capture_output=True, text=True, cwd=tmp_path)
+    r = run('t', '--dataset', 'synthetic', '--epochs', '1', '--out', 'sp', 'd=8', 'h=2', 'm=2', 'dense_lr=0')
+    assert r.returncode == 0, r.stderr
+    out = json.loads((tmp_path/'sp'/'t.json').read_text())
+    assert [e['epoch'] for e in out['epochs']] == [0, 1] and set(out['epochs'][0]['spectra']) == {'W_r', 'W^(1)', 'W_a^(1)'}
+    assert out['epochs'][0]['spectra'] == out['epochs'][1]['spectra']   # dense_lr=0: the matrices do not move
+    assert 0 <= out['valid']['recall@10'] <= 1
+    r = run('--plot', '--out', 'sp', '--figure', 'f.png')
+    assert r.returncode == 0 and (tmp_path/'f.png').stat().st_size > 1000
+    r = run('--plot', '--out', 'none')
+    assert r.returncode == 2 and r.stderr.startswith('magnn: error: no spectra')

@@ -17,7 +17,7 @@ from .short_term import ShortTerm, masked_mean
 from .long_term import LongTerm
 
 # %% auto #0
-__all__ = ['FUSIONS', 'VARIANTS', 'InterestFusion', 'MAGNNConfig', 'MAGNN', 'spectrum', 'shared_matrices']
+__all__ = ['FUSIONS', 'VARIANTS', 'InterestFusion', 'MAGNNConfig', 'MAGNN', 'spectrum', 'shared_matrices', 'spectra_table']
 
 # %% ../../nbs/models/12_magnn.ipynb #76328a49
 FUSIONS = ('gating', 'concat', 'gru')
@@ -164,4 +164,25 @@ def shared_matrices(model:MAGNN) -> dict[str, torch.Tensor]:
     if model.short is not None: out |= {'W^(1)': model.short.W1.weight, 'W^(2)': getattr(model.short.W2, 'weight', None)}
     if model.long is not None: out['W_a^(1)'] = model.long.attn.Wa1.weight
     return {k: v for k, v in out.items() if v is not None}
+
+
+# %% ../../nbs/models/12_magnn.ipynb #063834bb
+def spectra_table(folder,            # a folder of `bench/spectra.py` JSON files
+                  matrices=None,     # names of the matrices to show (default: all)
+                  every:int=4,       # a column every this many epochs (and the last)
+                 ) -> str:
+    "Markdown: for each run and matrix, 'top singular value / effective rank' at epoch 0, every, 2·every, ..., the last."
+    import json
+    from pathlib import Path
+    runs = [json.loads(f.read_text()) for f in sorted(Path(folder).glob('*.json'))]
+    if not runs: return f"(no spectra in {folder})"
+    last = max(len(r['epochs']) - 1 for r in runs)
+    cols = sorted(set(range(0, last + 1, every)) | {last})
+    lines = ['| run | matrix | ' + ' | '.join(f'epoch {e}' for e in cols) + ' | valid Recall@10 |', '|' + '---|' * (len(cols) + 3)]
+    for r in runs:
+        for k in r['epochs'][0]['spectra']:
+            if matrices and k not in matrices: continue
+            cell = lambda e: (lambda s: f"{s['top'][0]:.1f} / {s['erank']:.1f}")(r['epochs'][e]['spectra'][k]) if e < len(r['epochs']) else ''
+            lines.append(f"| {r['name']} | {k} | " + ' | '.join(cell(e) for e in cols) + f" | {r['valid']['recall@10']:.4f} |")
+    return '\n'.join(lines)
 
