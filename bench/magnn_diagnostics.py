@@ -53,13 +53,13 @@ class MAGNNDiag(MAGNN):
         idx = torch.arange(L, device=ext.device)[:, None] + torch.arange(1, k + 1, device=ext.device)
         return ext[:, idx]
 
-    def parts(self, batch):
-        if self.cfg.graph_own != 'drop' or self.short is None: return super().parts(batch)
+    def parts(self, batch, weights=True):
+        if self.cfg.graph_own != 'drop' or self.short is None: return super().parts(batch, weights)
         short, own = self.short, self.own_next(batch)
         class _Own(torch.nn.Module):   # the short-term module, told which neighbours to leave out
             def forward(s, seq, E, p_u): return short(seq, E, p_u, own)
         self.short = _Own()
-        try: return super().parts(batch)
+        try: return super().parts(batch, weights)
         finally: self.short = short
 
 def main(argv):

@@ -88,3 +88,17 @@ def test_spectra_script(tmp_path):
     assert r.returncode == 0 and (tmp_path/'f.png').stat().st_size > 1000
     r = run('--plot', '--out', 'none')
     assert r.returncode == 2 and r.stderr.startswith('magnn: error: no spectra')
+
+@pytest.mark.parametrize('opts', [['graph_own=drop', 'variant=mf+s'], ['graph_own=drop'], ['tie=true']])
+def test_diagnostics_subclass_trains(opts):
+    "bench/magnn_diagnostics.py (the options that left the model) still trains through the shared trainer."
+    import importlib.util, sys
+    from pathlib import Path
+    from magnn.synthetic import synthetic
+    from magnn.train import fit
+    path = Path(__file__).resolve().parents[1]/'bench'/'magnn_diagnostics.py'
+    spec = importlib.util.spec_from_file_location('magnn_diagnostics', path)
+    mod = importlib.util.module_from_spec(spec); sys.modules['magnn_diagnostics'] = mod; spec.loader.exec_module(mod)
+    cfg = make_config('magnn-diag', ['epochs=1', 'd=8', 'h=2', 'm=2', 'batch_size=256', *opts])
+    res = fit(cfg, synthetic(n_users=100, n_items=80, seed=2), device='cpu', seed=0, progress=False)
+    assert res['epochs_run'] == 1 and 0 <= res['test']['recall@10'] <= 1
