@@ -278,21 +278,8 @@ class Batch:
         return Batch(sl(self.user), sl(self.seq), sl(self.hist), sl(self.pos), sl(self.neg))
 
 # %% ../nbs/00_core.ipynb #72e1a840
-class _Rows(torch.autograd.Function):
-    "W[idx] whose backward is one `index_add_` (CPU), with the padding row's gradient set to zero."
-    @staticmethod
-    def forward(ctx, W, idx):
-        ctx.save_for_backward(idx); ctx.n = W.shape[0]
-        return W.index_select(0, idx.reshape(-1)).view(*idx.shape, W.shape[1])
-    @staticmethod
-    def backward(ctx, G):
-        idx, = ctx.saved_tensors
-        g = G.new_zeros(ctx.n, G.shape[-1]).index_add_(0, idx.reshape(-1), G.reshape(-1, G.shape[-1]))
-        g[0] = 0
-        return g, None
-
 class _RowsMany(torch.autograd.Function):
-    "W[idx] for several id tensors at once; the backward sums all their gradients into one table."
+    "W[idx] for one or more id tensors; the backward sums their gradients into one table with `index_add_` (CPU), row 0 zeroed."
     @staticmethod
     def forward(ctx, W, *idxs):
         ctx.save_for_backward(*idxs); ctx.n = W.shape[0]
@@ -311,7 +298,7 @@ def rows(W:torch.Tensor,   # [n, d] a table (an embedding weight, or a product o
          idx:torch.Tensor, # long [...] row ids; 0 is padding and gets no gradient
         ) -> torch.Tensor:
     "`W[idx]` ([..., d]) with a backward that is fast for repeated ids on GPUs and CPUs; no gradient reaches row 0."
-    if W.device.type == 'cpu' and W.requires_grad: return _Rows.apply(W, idx)
+    if W.device.type == 'cpu' and W.requires_grad: return _RowsMany.apply(W, idx)[0]
     return torch.nn.functional.embedding(idx, W, padding_idx=0)
 
 def rows_many(W:torch.Tensor,         # [n, d] a table

@@ -155,8 +155,8 @@ def spectrum(W:torch.Tensor, # a matrix
             ) -> dict:
     "{'top': the k largest singular values, 'erank': exp(entropy of σ/Σσ)} of W (Roy & Vetterli's effective rank)."
     s = torch.linalg.svdvals(W.detach().double())
-    p = s / s.sum()
-    return dict(top=s[:k].tolist(), erank=float(torch.exp(-(p[p > 0] * p[p > 0].log()).sum())))
+    p = s[s > 0] / s.sum()
+    return dict(top=s[:k].tolist(), erank=float(torch.exp(-(p * p.log()).sum())))
 
 def shared_matrices(model:MAGNN) -> dict[str, torch.Tensor]:
     "The shared d×d (or d×2d) matrices issue 13 tracks, by their names in the paper, where the variant has them."
@@ -182,7 +182,8 @@ def spectra_table(folder,            # a folder of `bench/spectra.py` JSON files
     for r in runs:
         for k in r['epochs'][0]['spectra']:
             if matrices and k not in matrices: continue
-            cell = lambda e: (lambda s: f"{s['top'][0]:.1f} / {s['erank']:.1f}")(r['epochs'][e]['spectra'][k]) if e < len(r['epochs']) else ''
-            lines.append(f"| {r['name']} | {k} | " + ' | '.join(cell(e) for e in cols) + f" | {r['valid']['recall@10']:.4f} |")
+            sp = [e['spectra'][k] for e in r['epochs']]
+            cells = [f"{sp[e]['top'][0]:.1f} / {sp[e]['erank']:.1f}" if e < len(sp) else '' for e in cols]
+            lines.append(f"| {r['name']} | {k} | " + ' | '.join(cells) + f" | {r['valid']['recall@10']:.4f} |")
     return '\n'.join(lines)
 
