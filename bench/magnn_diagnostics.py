@@ -1,4 +1,4 @@
-"""MA-GNN with the two diagnostics that left the model: `graph_own=drop` and `tie`.
+"""MA-GNN with diagnostics that are not part of the model: `graph_own=drop`, `tie`, and the Eq. 2 probes `ps_user`, `ps_act`.
 
     python bench/magnn_diagnostics.py OUT [key=value ...]   # e.g. graph_own=drop variant=mf+s, or tie=true
 
@@ -7,6 +7,9 @@
   (nbs/models/10_magnn_short.ipynb explains the train/test mismatch it probes). It reads the training
   targets inside the forward pass, which no model of the zoo may do, so it lives here.
 - `tie=true`: one item table for input and output (E = Q); the paper has two.
+- `ps_user=out` (MF+S only): Eq. 2 without p_u, p^S = tanh(W^(2) [h̄ ; 0]). With W^(2) frozen, Eq. 2 as written
+  adds tanh(W^(2)_b p_u), a fixed random, saturating function of the user's own embedding, to the user vector.
+- `ps_act=none` (MF+S only): Eq. 2 without its tanh, p^S = W^(2) [h̄ ; p_u] (or [h̄ ; 0] with `ps_user=out`).
 
 Registered as `magnn-diag` when this file is imported; trains through the shared trainer and writes an
 ordinary run folder. Defaults: amazon-cds from ../shared/data. Results of earlier runs with these options are
@@ -30,6 +33,8 @@ class DiagConfig(MAGNNConfig):
     "MA-GNN plus the diagnostics graph_own and tie."
     graph_own:Literal['keep', 'drop']='keep' # 'drop': leave a window's own transitions out of its items' neighbourhoods
     tie:bool=False # one item table for input and output (E = Q)
+    ps_user:Literal['in', 'out']='in' # MF+S: p_u inside Eq. 2 (as written) or left out
+    ps_act:Literal['tanh', 'none']='tanh' # MF+S: Eq. 2's tanh (as written) or none
 
 @register('magnn-diag')
 class MAGNNDiag(MAGNN):
@@ -54,6 +59,15 @@ class MAGNNDiag(MAGNN):
         return ext[:, idx]
 
     def parts(self, batch, weights=True):
+        out = self._parts(batch, weights)
+        c = self.cfg
+        if 'pS' in out['terms'] and (c.ps_user, c.ps_act) != ('in', 'tanh'):   # Eq. 2 again, probed
+            p_u = out['p_u'] if c.ps_user == 'in' else torch.zeros_like(out['p_u'])
+            x = self.short.W2(torch.cat([out['hbar'], p_u], -1))
+            out['pS'] = out['terms']['pS'] = torch.tanh(x) if c.ps_act == 'tanh' else x
+        return out
+
+    def _parts(self, batch, weights):
         if self.cfg.graph_own != 'drop' or self.short is None: return super().parts(batch, weights)
         short, own = self.short, self.own_next(batch)
         class _Own(torch.nn.Module):   # the short-term module, told which neighbours to leave out

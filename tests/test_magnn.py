@@ -89,7 +89,8 @@ def test_spectra_script(tmp_path):
     r = run('--plot', '--out', 'none')
     assert r.returncode == 2 and r.stderr.startswith('magnn: error: no spectra')
 
-@pytest.mark.parametrize('opts', [['graph_own=drop', 'variant=mf+s'], ['graph_own=drop'], ['tie=true']])
+@pytest.mark.parametrize('opts', [['graph_own=drop', 'variant=mf+s'], ['graph_own=drop'], ['tie=true'],
+                                  ['variant=mf+s', 'ps_user=out', 'ps_act=none']])
 def test_diagnostics_subclass_trains(opts):
     "bench/magnn_diagnostics.py (the options that left the model) still trains through the shared trainer."
     import importlib.util, sys
@@ -102,3 +103,23 @@ def test_diagnostics_subclass_trains(opts):
     cfg = make_config('magnn-diag', ['epochs=1', 'd=8', 'h=2', 'm=2', 'batch_size=256', *opts])
     res = fit(cfg, synthetic(n_users=100, n_items=80, seed=2), device='cpu', seed=0, progress=False)
     assert res['epochs_run'] == 1 and 0 <= res['test']['recall@10'] <= 1
+
+def test_diagnostics_eq2_probes():
+    "ps_user / ps_act change p^S exactly as documented: tanh(W2 [h̄; p_u]) by default, W2 [h̄; 0] with both."
+    import importlib.util, sys
+    from pathlib import Path
+    from magnn.core import Batch
+    path = Path(__file__).resolve().parents[1]/'bench'/'magnn_diagnostics.py'
+    spec = importlib.util.spec_from_file_location('magnn_diagnostics', path)
+    mod = importlib.util.module_from_spec(spec); sys.modules['magnn_diagnostics'] = mod; spec.loader.exec_module(mod)
+    seqs = _random_seqs()
+    def model(*o):
+        torch.manual_seed(0)
+        m = make_model(make_config('magnn-diag', ['d=8', 'variant=mf+s', *o]), seqs.n_users, seqs.n_items)
+        m.fit_context(seqs); return m
+    b = Batch(user=torch.tensor([0, 1]), seq=torch.tensor([[1, 2, 3, 4, 5], [0, 0, 6, 7, 8]]), hist=torch.zeros(2, 1, dtype=torch.long))
+    a, z = model().parts(b), model('ps_user=out', 'ps_act=none').parts(b)
+    W2 = model().short.W2.weight
+    assert torch.allclose(a['pS'], torch.tanh(torch.cat([a['hbar'], a['p_u']], -1) @ W2.T))
+    assert torch.allclose(z['pS'], z['hbar'] @ W2[:, :8].T) and torch.allclose(z['terms']['pS'], z['pS'])
+    assert not torch.allclose(a['pS'], z['pS'])
