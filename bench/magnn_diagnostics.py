@@ -1,4 +1,4 @@
-"""MA-GNN with diagnostics that are not part of the model: `graph_own=drop`, `tie`, and the Eq. 2 probes `ps_user`, `ps_act`.
+"""MA-GNN with diagnostics that are not part of the model: `graph_own=drop`, `tie`, and the Eq. 1–2 probes `ps_user`, `ps_act`, `s_linear`.
 
     python bench/magnn_diagnostics.py OUT [key=value ...]   # e.g. graph_own=drop variant=mf+s, or tie=true
 
@@ -10,6 +10,8 @@
 - `ps_user=out` (MF+S only): Eq. 2 without p_u, p^S = tanh(W^(2) [h̄ ; 0]). With W^(2) frozen, Eq. 2 as written
   adds tanh(W^(2)_b p_u), a fixed random, saturating function of the user's own embedding, to the user vector.
 - `ps_act=none` (MF+S only): Eq. 2 without its tanh, p^S = W^(2) [h̄ ; p_u] (or [h̄ ; 0] with `ps_user=out`).
+- `s_linear=true` (MF+S only): Eq. 1–2 without their matrices and tanh's, p^S = mean over the window of
+  (Σ_k A_ik e_k + e_i): the same graph and embeddings through a linear path.
 
 Registered as `magnn-diag` when this file is imported; trains through the shared trainer and writes an
 ordinary run folder. Defaults: amazon-cds from ../shared/data. Results of earlier runs with these options are
@@ -25,7 +27,9 @@ from magnn.datasets import load_dataset
 from magnn.contract import register
 from magnn.graph import out_degrees
 from magnn.models import make_config
+from magnn.core import rows
 from magnn.models.magnn import MAGNN, MAGNNConfig
+from magnn.models.short_term import masked_mean
 from magnn.train import fit
 
 @dataclass
@@ -35,6 +39,7 @@ class DiagConfig(MAGNNConfig):
     tie:bool=False # one item table for input and output (E = Q)
     ps_user:Literal['in', 'out']='in' # MF+S: p_u inside Eq. 2 (as written) or left out
     ps_act:Literal['tanh', 'none']='tanh' # MF+S: Eq. 2's tanh (as written) or none
+    s_linear:bool=False # MF+S: p^S = mean_i (Σ_k A_ik e_k + e_i), no matrices, no tanh
 
 @register('magnn-diag')
 class MAGNNDiag(MAGNN):
@@ -61,7 +66,10 @@ class MAGNNDiag(MAGNN):
     def parts(self, batch, weights=True):
         out = self._parts(batch, weights)
         c = self.cfg
-        if 'pS' in out['terms'] and (c.ps_user, c.ps_act) != ('in', 'tanh'):   # Eq. 2 again, probed
+        if 'pS' in out['terms'] and c.s_linear:   # Eq. 1-2 as a linear path over the same graph
+            E, seq = self.E.weight, batch.seq
+            out['pS'] = out['terms']['pS'] = masked_mean(rows(self.short.graph(E), seq) + rows(E, seq), seq > 0)
+        elif 'pS' in out['terms'] and (c.ps_user, c.ps_act) != ('in', 'tanh'):   # Eq. 2 again, probed
             p_u = out['p_u'] if c.ps_user == 'in' else torch.zeros_like(out['p_u'])
             x = self.short.W2(torch.cat([out['hbar'], p_u], -1))
             out['pS'] = out['terms']['pS'] = torch.tanh(x) if c.ps_act == 'tanh' else x

@@ -278,12 +278,18 @@ class Batch:
         return Batch(sl(self.user), sl(self.seq), sl(self.hist), sl(self.pos), sl(self.neg))
 
 # %% ../nbs/00_core.ipynb #72e1a840
+def _gather(W, i):
+    "W[i] as a fresh tensor, not a view, so that a caller may update it in place (LongTerm does)."
+    out = W.new_empty(*i.shape, W.shape[1])
+    torch.index_select(W, 0, i.reshape(-1), out=out.view(-1, W.shape[1]))
+    return out
+
 class _RowsMany(torch.autograd.Function):
     "W[idx] for one or more id tensors; the backward sums their gradients into one table with `index_add_` (CPU), row 0 zeroed."
     @staticmethod
     def forward(ctx, W, *idxs):
         ctx.save_for_backward(*idxs); ctx.n = W.shape[0]
-        return tuple(W.index_select(0, i.reshape(-1)).view(*i.shape, W.shape[1]) for i in idxs)
+        return tuple(_gather(W, i) for i in idxs)
     @staticmethod
     def backward(ctx, *Gs):
         g = None

@@ -90,7 +90,7 @@ def test_spectra_script(tmp_path):
     assert r.returncode == 2 and r.stderr.startswith('magnn: error: no spectra')
 
 @pytest.mark.parametrize('opts', [['graph_own=drop', 'variant=mf+s'], ['graph_own=drop'], ['tie=true'],
-                                  ['variant=mf+s', 'ps_user=out', 'ps_act=none']])
+                                  ['variant=mf+s', 'ps_user=out', 'ps_act=none'], ['variant=mf+s', 's_linear=true']])
 def test_diagnostics_subclass_trains(opts):
     "bench/magnn_diagnostics.py (the options that left the model) still trains through the shared trainer."
     import importlib.util, sys
@@ -123,3 +123,6 @@ def test_diagnostics_eq2_probes():
     assert torch.allclose(a['pS'], torch.tanh(torch.cat([a['hbar'], a['p_u']], -1) @ W2.T))
     assert torch.allclose(z['pS'], z['hbar'] @ W2[:, :8].T) and torch.allclose(z['terms']['pS'], z['pS'])
     assert not torch.allclose(a['pS'], z['pS'])
+    lin = model('s_linear=true'); l = lin.parts(b); E = lin.E.weight
+    AE = torch.stack([(lin.short.graph(E)[s] + E[s])[s > 0].mean(0) for s in b.seq])   # by hand, row by row
+    assert torch.allclose(l['pS'], AE, atol=1e-6) and torch.allclose(l['terms']['pS'], AE, atol=1e-6)

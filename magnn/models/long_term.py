@@ -41,10 +41,10 @@ class MultiDimAttention(nn.Module):
     def forward(self, X:torch.Tensor,    # [B, H, d] history embeddings (+ positional encoding)
                 mask:torch.Tensor,       # [B, H] bool, True at real (non-padding) positions
                 p_u:torch.Tensor,        # [B, d] user embeddings
-                WX:torch.Tensor|None=None, # [B, H, d] `Wa1(X)` when the caller has it already (see LongTerm)
+                WX:torch.Tensor|None=None, # [B, H, d] `Wa1(X)` when the caller has it already (see LongTerm); updated in place
                ) -> tuple[torch.Tensor, torch.Tensor]:
         "(z [B, d], S [B, h, H]); padded positions get exactly 0 weight, an empty history gives S = 0 and z = 0."
-        a = torch.tanh((self.Wa1(X) if WX is None else WX) + self.Wa2(p_u).unsqueeze(1))   # [B, H, d]
+        a = torch.tanh(self.Wa1(X) + self.Wa2(p_u).unsqueeze(1)) if WX is None else WX.add_(self.Wa2(p_u).unsqueeze(1)).tanh_()  # [B, H, d]
         logits = self.Wa3(a).transpose(1, 2)                                # [B, h, H]
         m = mask.unsqueeze(1)                                               # [B, 1, H]
         logits = logits.masked_fill(~m, float('-inf'))
@@ -111,7 +111,7 @@ class LongTerm(nn.Module):
         hgs = [hist[g, H - w:] for g, w in zip(groups, widths)]
         zs, Ss = [], []
         for g, w, hg, X, WX in zip(groups, widths, hgs, rows_many(E, hgs), rows_many(W1E, hgs)):   # [b, w, d] each
-            if pe is not None: X, WX = X + pe[H - w:], WX + W1pe[H - w:]
+            if pe is not None: X, WX = X.add_(pe[H - w:]), WX.add_(W1pe[H - w:])   # in place: fresh gathers (saves a copy of each)
             z, S = self.attn(X, hg > 0, p_u[g], WX)
             zs.append(z)
             if weights: Ss.append(nn.functional.pad(S, (H - w, 0)))
