@@ -11,7 +11,10 @@
   adds tanh(W^(2)_b p_u), a fixed random, saturating function of the user's own embedding, to the user vector.
 - `ps_act=none` (MF+S only): Eq. 2 without its tanh, p^S = W^(2) [h̄ ; p_u] (or [h̄ ; 0] with `ps_user=out`).
 - `s_linear=true` (MF+S only): Eq. 1–2 without their matrices and tanh's, p^S = mean over the window of
-  (Σ_k A_ik e_k + e_i): the same graph and embeddings through a linear path.
+  (Σ_k A_ik e_k + e_i): the same graph and embeddings through a linear path; with `s_tanh=true`, the mean
+  of tanh(Σ_k A_ik e_k + e_i) (Eq. 1's nonlinearity without its matrix).
+- `gnn_act=none` (MF+S only): Eq. 1 without its tanh, h_i = W^(1) [Σ_k A_ik e_k ; e_i] (with `ps_act=none`:
+  the matrices of Eq. 1–2 without any nonlinearity).
 
 Registered as `magnn-diag` when this file is imported; trains through the shared trainer and writes an
 ordinary run folder. Defaults: amazon-cds from ../shared/data. Results of earlier runs with these options are
@@ -40,6 +43,8 @@ class DiagConfig(MAGNNConfig):
     ps_user:Literal['in', 'out']='in' # MF+S: p_u inside Eq. 2 (as written) or left out
     ps_act:Literal['tanh', 'none']='tanh' # MF+S: Eq. 2's tanh (as written) or none
     s_linear:bool=False # MF+S: p^S = mean_i (Σ_k A_ik e_k + e_i), no matrices, no tanh
+    s_tanh:bool=False # with s_linear: mean_i tanh(Σ_k A_ik e_k + e_i)
+    gnn_act:Literal['tanh', 'none']='tanh' # MF+S: Eq. 1's tanh (as written) or none
 
 @register('magnn-diag')
 class MAGNNDiag(MAGNN):
@@ -66,10 +71,15 @@ class MAGNNDiag(MAGNN):
     def parts(self, batch, weights=True):
         out = self._parts(batch, weights)
         c = self.cfg
-        if 'pS' in out['terms'] and c.s_linear:   # Eq. 1-2 as a linear path over the same graph
-            E, seq = self.E.weight, batch.seq
-            out['pS'] = out['terms']['pS'] = masked_mean(rows(self.short.graph(E), seq) + rows(E, seq), seq > 0)
-        elif 'pS' in out['terms'] and (c.ps_user, c.ps_act) != ('in', 'tanh'):   # Eq. 2 again, probed
+        if 'pS' not in out['terms']: return out
+        E, seq = self.E.weight, batch.seq
+        if c.s_linear:   # Eq. 1-2 as a linear path over the same graph (tanh on each item with s_tanh)
+            h = rows(self.short.graph(E), seq) + rows(E, seq)
+            out['pS'] = out['terms']['pS'] = masked_mean(torch.tanh(h) if c.s_tanh else h, seq > 0)
+            return out
+        if c.gnn_act == 'none':   # Eq. 1 without its tanh
+            out['hbar'] = masked_mean(self.short.W1(torch.cat([rows(self.short.graph(E), seq), rows(E, seq)], -1)), seq > 0)
+        if (c.ps_user, c.ps_act, c.gnn_act) != ('in', 'tanh', 'tanh'):   # Eq. 2 again, probed
             p_u = out['p_u'] if c.ps_user == 'in' else torch.zeros_like(out['p_u'])
             x = self.short.W2(torch.cat([out['hbar'], p_u], -1))
             out['pS'] = out['terms']['pS'] = torch.tanh(x) if c.ps_act == 'tanh' else x

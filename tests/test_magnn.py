@@ -90,7 +90,8 @@ def test_spectra_script(tmp_path):
     assert r.returncode == 2 and r.stderr.startswith('magnn: error: no spectra')
 
 @pytest.mark.parametrize('opts', [['graph_own=drop', 'variant=mf+s'], ['graph_own=drop'], ['tie=true'],
-                                  ['variant=mf+s', 'ps_user=out', 'ps_act=none'], ['variant=mf+s', 's_linear=true']])
+                                  ['variant=mf+s', 'ps_user=out', 'ps_act=none'], ['variant=mf+s', 's_linear=true'],
+                                  ['variant=mf+s', 'gnn_act=none', 'ps_act=none']])
 def test_diagnostics_subclass_trains(opts):
     "bench/magnn_diagnostics.py (the options that left the model) still trains through the shared trainer."
     import importlib.util, sys
@@ -126,3 +127,10 @@ def test_diagnostics_eq2_probes():
     lin = model('s_linear=true'); l = lin.parts(b); E = lin.E.weight
     AE = torch.stack([(lin.short.graph(E)[s] + E[s])[s > 0].mean(0) for s in b.seq])   # by hand, row by row
     assert torch.allclose(l['pS'], AE, atol=1e-6) and torch.allclose(l['terms']['pS'], AE, atol=1e-6)
+    th = model('s_linear=true', 's_tanh=true'); E = th.E.weight
+    ref = torch.stack([torch.tanh(th.short.graph(E)[s] + E[s])[s > 0].mean(0) for s in b.seq])
+    assert torch.allclose(th.parts(b)['pS'], ref, atol=1e-6)
+    nt = model('gnn_act=none', 'ps_act=none'); E, W1, W2 = nt.E.weight, nt.short.W1.weight, nt.short.W2.weight
+    hb = torch.stack([(torch.cat([nt.short.graph(E)[s], E[s]], -1) @ W1.T)[s > 0].mean(0) for s in b.seq])
+    p = nt.parts(b)
+    assert torch.allclose(p['hbar'], hb, atol=1e-6) and torch.allclose(p['pS'], torch.cat([hb, p['p_u']], -1) @ W2.T, atol=1e-6)
