@@ -48,7 +48,9 @@ def unfinished_runs(paths:list[str|Path]|str|Path) -> list[tuple[str, str]]:
     return [(str(d), run_status(d)) for d in folders if not (d/'metrics.json').exists()]
 
 # %% ../nbs/09_results.ipynb #13536db0
-LEGACY = {'graph_own': 'keep', 'pos_enc': True, 'tie': False}   # MA-GNN options that left the model (bench/magnn_diagnostics.py) and their defaults
+LEGACY = {'graph_own': 'keep', 'pos_enc': True, 'tie': False,   # MA-GNN options that are not (or no longer) in the model:
+          'ps_user': 'in', 'ps_act': 'tanh', 's_linear': False,      # bench/magnn_diagnostics.py's, with their defaults
+          's_tanh': False, 'gnn_act': 'tanh'}                        # (tests/test_magnn.py checks that every one of its options is here)
 
 def _isnan(v) -> bool: return isinstance(v, float) and np.isnan(v)
 

@@ -134,3 +134,17 @@ def test_diagnostics_eq2_probes():
     hb = torch.stack([(torch.cat([nt.short.graph(E)[s], E[s]], -1) @ W1.T)[s > 0].mean(0) for s in b.seq])
     p = nt.parts(b)
     assert torch.allclose(p['hbar'], hb, atol=1e-6) and torch.allclose(p['pS'], torch.cat([hb, p['p_u']], -1) @ W2.T, atol=1e-6)
+
+def test_diagnostics_options_labelled():
+    "Every option of bench/magnn_diagnostics.py has its default in magnn.results.LEGACY, so tables never pool runs that differ in one."
+    import dataclasses, importlib.util, sys
+    from pathlib import Path
+    from magnn.results import LEGACY, label
+    from magnn.models.magnn import MAGNNConfig
+    path = Path(__file__).resolve().parents[1]/'bench'/'magnn_diagnostics.py'
+    spec = importlib.util.spec_from_file_location('magnn_diagnostics', path)
+    mod = importlib.util.module_from_spec(spec); sys.modules['magnn_diagnostics'] = mod; spec.loader.exec_module(mod)
+    own = {f.name: f.default for f in dataclasses.fields(mod.DiagConfig)}.items() - {f.name: f.default for f in dataclasses.fields(MAGNNConfig)}.items()
+    assert own and all(LEGACY.get(k, object()) == v for k, v in own), sorted(own)
+    base = dict(variant='mf+s', dense_lr=0.0)
+    assert label(dict(model='magnn-diag', config=base | dict(s_linear=True))) != label(dict(model='magnn-diag', config=base))
