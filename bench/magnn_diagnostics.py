@@ -18,7 +18,8 @@
 
 Registered as `magnn-diag` when this file is imported; trains through the shared trainer and writes an
 ordinary run folder. Defaults: amazon-cds from ../shared/data. Results of earlier runs with these options are
-in results/amazon-cds/graph-own-drop and results/amazon-cds-diagnostics.
+in results/amazon-cds/graph-own-drop and results/amazon-cds-diagnostics; of the MF+S probes in results/amazon-cds-mfs
+and results/amazon-cds-mfs-60 (the reproduction page, "why MF+S trails MF").
 """
 import os, sys
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ from magnn.train import fit
 
 @dataclass
 class DiagConfig(MAGNNConfig):
-    "MA-GNN plus the diagnostics graph_own and tie."
+    "MA-GNN plus the diagnostics: graph_own, tie, and the MF+S probes ps_user, ps_act, s_linear, s_tanh, gnn_act."
     graph_own:Literal['keep', 'drop']='keep' # 'drop': leave a window's own transitions out of its items' neighbourhoods
     tie:bool=False # one item table for input and output (E = Q)
     ps_user:Literal['in', 'out']='in' # MF+S: p_u inside Eq. 2 (as written) or left out
@@ -48,7 +49,7 @@ class DiagConfig(MAGNNConfig):
 
 @register('magnn-diag')
 class MAGNNDiag(MAGNN):
-    "MA-GNN with `graph_own` and `tie` (diagnostics; see the module docstring)."
+    "MA-GNN with the diagnostics of `DiagConfig` (see the module docstring)."
     config_cls = DiagConfig
     def __init__(self, *a, **k):
         super().__init__(*a, **k)
