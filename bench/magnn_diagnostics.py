@@ -70,30 +70,30 @@ class MAGNNDiag(MAGNN):
         return ext[:, idx]
 
     def parts(self, batch, weights=True):
-        out = self._parts(batch, weights)
-        c = self.cfg
-        if 'pS' not in out['terms']: return out
-        E, seq = self.E.weight, batch.seq
-        if c.s_linear:   # Eq. 1-2 as a linear path over the same graph (tanh on each item with s_tanh)
-            h = rows(self.short.graph(E), seq) + rows(E, seq)
-            out['pS'] = out['terms']['pS'] = masked_mean(torch.tanh(h) if c.s_tanh else h, seq > 0)
-            return out
-        if c.gnn_act == 'none':   # Eq. 1 without its tanh
-            out['hbar'] = masked_mean(self.short.W1(torch.cat([rows(self.short.graph(E), seq), rows(E, seq)], -1)), seq > 0)
-        if (c.ps_user, c.ps_act, c.gnn_act) != ('in', 'tanh', 'tanh'):   # Eq. 2 again, probed
-            p_u = out['p_u'] if c.ps_user == 'in' else torch.zeros_like(out['p_u'])
-            x = self.short.W2(torch.cat([out['hbar'], p_u], -1))
-            out['pS'] = out['terms']['pS'] = torch.tanh(x) if c.ps_act == 'tanh' else x
-        return out
-
-    def _parts(self, batch, weights):
-        if self.cfg.graph_own != 'drop' or self.short is None: return super().parts(batch, weights)
-        short, own = self.short, self.own_next(batch)
-        class _Own(torch.nn.Module):   # the short-term module, told which neighbours to leave out
-            def forward(s, seq, E, p_u): return short(seq, E, p_u, own)
-        self.short = _Own()
+        if self.short is None: return super().parts(batch, weights)
+        short = self.short
+        self.short = _Probed(short, self.cfg, self.own_next(batch))   # stands in for the short-term module for this pass
         try: return super().parts(batch, weights)
         finally: self.short = short
+
+class _Probed(torch.nn.Module):
+    "The short-term module with the config's probes (MF+S) and its own transitions left out (graph_own=drop): one forward pass."
+    def __init__(self, short, cfg, own):
+        super().__init__()
+        self.s, self.c, self.own = short, cfg, own
+
+    def forward(self, seq, E, p_u):
+        s, c = self.s, self.c
+        if s.W2 is None: return s(seq, E, p_u, self.own)    # no p^S (the full model and its fusions): the probes do not apply
+        if c.s_linear:   # Eq. 1-2 as a linear path over the same graph (tanh on each item with s_tanh)
+            h = rows(s.graph(E), seq) + rows(E, seq)
+            hbar = masked_mean(torch.tanh(h) if c.s_tanh else h, seq > 0)
+            return hbar, hbar
+        if c.gnn_act == 'none': h = s.W1(torch.cat([rows(s.graph(E), seq), rows(E, seq)], -1))   # Eq. 1 without its tanh
+        else: h = s.item_states(seq, E, self.own)
+        hbar = masked_mean(h, seq > 0)
+        x = s.W2(torch.cat([hbar, p_u if c.ps_user == 'in' else torch.zeros_like(p_u)], -1))   # Eq. 2, probed
+        return hbar, torch.tanh(x) if c.ps_act == 'tanh' else x
 
 def main(argv):
     if len(argv) < 1: sys.exit(__doc__)

@@ -89,30 +89,31 @@ def test_spectra_script(tmp_path):
     r = run('--plot', '--out', 'none')
     assert r.returncode == 2 and r.stderr.startswith('magnn: error: no spectra')
 
+def _diagnostics():
+    "bench/magnn_diagnostics.py, imported (it registers `magnn-diag`)."
+    import importlib.util, sys
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[1]/'bench'/'magnn_diagnostics.py'
+    spec = importlib.util.spec_from_file_location('magnn_diagnostics', path)
+    mod = importlib.util.module_from_spec(spec); sys.modules['magnn_diagnostics'] = mod; spec.loader.exec_module(mod)
+    return mod
+
 @pytest.mark.parametrize('opts', [['graph_own=drop', 'variant=mf+s'], ['graph_own=drop'], ['tie=true'],
                                   ['variant=mf+s', 'ps_user=out', 'ps_act=none'], ['variant=mf+s', 's_linear=true'],
                                   ['variant=mf+s', 'gnn_act=none', 'ps_act=none']])
 def test_diagnostics_subclass_trains(opts):
     "bench/magnn_diagnostics.py (the options that left the model) still trains through the shared trainer."
-    import importlib.util, sys
-    from pathlib import Path
     from magnn.synthetic import synthetic
     from magnn.train import fit
-    path = Path(__file__).resolve().parents[1]/'bench'/'magnn_diagnostics.py'
-    spec = importlib.util.spec_from_file_location('magnn_diagnostics', path)
-    mod = importlib.util.module_from_spec(spec); sys.modules['magnn_diagnostics'] = mod; spec.loader.exec_module(mod)
+    _diagnostics()   # registers magnn-diag
     cfg = make_config('magnn-diag', ['epochs=1', 'd=8', 'h=2', 'm=2', 'batch_size=256', *opts])
     res = fit(cfg, synthetic(n_users=100, n_items=80, seed=2), device='cpu', seed=0, progress=False)
     assert res['epochs_run'] == 1 and 0 <= res['test']['recall@10'] <= 1
 
 def test_diagnostics_eq2_probes():
     "ps_user / ps_act change p^S exactly as documented: tanh(W2 [h̄; p_u]) by default, W2 [h̄; 0] with both."
-    import importlib.util, sys
-    from pathlib import Path
     from magnn.core import Batch
-    path = Path(__file__).resolve().parents[1]/'bench'/'magnn_diagnostics.py'
-    spec = importlib.util.spec_from_file_location('magnn_diagnostics', path)
-    mod = importlib.util.module_from_spec(spec); sys.modules['magnn_diagnostics'] = mod; spec.loader.exec_module(mod)
+    _diagnostics()   # registers magnn-diag
     seqs = _random_seqs()
     def model(*o):
         torch.manual_seed(0)
@@ -137,13 +138,10 @@ def test_diagnostics_eq2_probes():
 
 def test_diagnostics_options_labelled():
     "Every option of bench/magnn_diagnostics.py has its default in magnn.results.LEGACY, so tables never pool runs that differ in one."
-    import dataclasses, importlib.util, sys
-    from pathlib import Path
+    import dataclasses
     from magnn.results import LEGACY, label
     from magnn.models.magnn import MAGNNConfig
-    path = Path(__file__).resolve().parents[1]/'bench'/'magnn_diagnostics.py'
-    spec = importlib.util.spec_from_file_location('magnn_diagnostics', path)
-    mod = importlib.util.module_from_spec(spec); sys.modules['magnn_diagnostics'] = mod; spec.loader.exec_module(mod)
+    mod = _diagnostics()
     own = {f.name: f.default for f in dataclasses.fields(mod.DiagConfig)}.items() - {f.name: f.default for f in dataclasses.fields(MAGNNConfig)}.items()
     assert own and all(LEGACY.get(k, object()) == v for k, v in own), sorted(own)
     base = dict(variant='mf+s', dense_lr=0.0)
