@@ -12,7 +12,8 @@ from .core import MagnnError
 
 # %% auto #0
 __all__ = ['LEGACY', 'PAPER_TABLE2', 'PAPER_TABLE3', 'HGN_PAPER', 'load_runs', 'unfinished_runs', 'label', 'summarise',
-           'results_table', 'budget', 'bench_table', 'paper_comparison', 'plot_curves', 'throughput_table']
+           'results_table', 'budget', 'bench_table', 'paper_comparison', 'valid_curve', 'plot_curves',
+           'throughput_table']
 
 # %% ../nbs/09_results.ipynb #2399c815
 def _read_json(f:Path) -> dict:
@@ -186,6 +187,13 @@ def paper_comparison(runs:pd.DataFrame, # from `load_runs`
     return '\n'.join(lines)
 
 # %% ../nbs/09_results.ipynb #df4eee45
+def valid_curve(run:str|Path, # a run folder
+                metric:str='recall@10', # a validation metric in its log
+               ) -> dict[int, float]:
+    "{epoch: validation `metric`} of a run, from its log.jsonl (epochs without a validation left out)."
+    log = [json.loads(l) for l in (Path(run)/'log.jsonl').read_text().splitlines() if l.strip()]
+    return {r['epoch']: r['valid'][metric] for r in log if 'valid' in r}
+
 def plot_curves(runs:pd.DataFrame, # from `load_runs`
                 metric:str='recall@10', # a validation metric in the logs
                 ax=None):
@@ -195,8 +203,7 @@ def plot_curves(runs:pd.DataFrame, # from `load_runs`
     colours = plt.rcParams['axes.prop_cycle'].by_key()['color']
     methods = list(dict.fromkeys(label(r) for _, r in runs.iterrows()))
     for _, row in runs.iterrows():
-        log = [json.loads(l) for l in (Path(row['run'])/'log.jsonl').read_text().splitlines()]
-        pts = [(r['epoch'], r['valid'][metric]) for r in log if 'valid' in r]
+        pts = list(valid_curve(row['run'], metric).items())
         if not pts: continue
         meth = label(row); first = not any(l.get_label() == meth for l in ax.lines)
         ax.plot(*zip(*pts), marker='.', ms=3, lw=1, color=colours[methods.index(meth) % len(colours)],
