@@ -47,7 +47,7 @@ def _epochs(v:str) -> int:
 
 def _parser(epilog:str|None=None) -> argparse.ArgumentParser:
     p = _Parser(prog='magnn', description="MA-GNN sequential recommendation workbook.")
-    sub = p.add_subparsers(dest='cmd', required=True, metavar='{data,train,refit,models,results,sweep,compare,lab}', parser_class=_Parser)
+    sub = p.add_subparsers(dest='cmd', required=True, metavar='{data,train,refit,models,results,sweep,compare,campaign,lab}', parser_class=_Parser)
     d = sub.add_parser('data', help="dataset commands").add_subparsers(dest='data_cmd', required=True, metavar='{stats,download}', parser_class=_Parser)
     st = d.add_parser('stats', help="Table 1 statistics of a dataset")
     st.add_argument('dataset', help="a dataset name (amazon-cds, ml-100k, synthetic, ...) or a folder of the authors' pickles")
@@ -113,6 +113,7 @@ def _parser(epilog:str|None=None) -> argparse.ArgumentParser:
     cp.add_argument('--csv', help="also write the table as CSV here")
     cp.add_argument('--every', action='store_true', help="a row per configuration instead of each model's best on validation")
     cp.add_argument('--valid', action='store_true', help="a column of validation Recall@10")
+    sub.add_parser('campaign', add_help=False, help="run a study's trials (rows x seeds) resumably (magnn campaign --help; nbs/13_campaign)")
     lab = sub.add_parser('lab', help="open JupyterLab on the notebooks, with the package importable")
     lab.add_argument('args', nargs='*', help="passed on to jupyter lab")
     return p
@@ -198,6 +199,9 @@ def main(argv:list[str]|None=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         epilog = None
+        if argv[:1] == ['campaign']:   # its own options (magnn.campaign)
+            from magnn.campaign import main as campaign
+            return campaign(argv[1:])
         if argv[:1] == ['train'] and ('-h' in argv or '--help' in argv):
             from magnn.models import describe
             epilog = 'options (key=value) of each model, and those shared by all:\n\n' + describe()
