@@ -95,3 +95,10 @@ def test_gpu_session(tmp_path):
     assert starts[:2] == ['bprmf/seed0', 'gru4rec/seed0'] and 'deadline: fig3 not started' in r.stdout, r.stdout + r.stderr
     led = [json.loads(l) for l in (tmp_path/'g'/'table2-synthetic'/'trials.jsonl').read_text().splitlines()]
     assert {l['trial'] for l in led} == set(starts)
+
+def test_orphan_skipped(tmp_path, capsys):
+    "A trial whose process outlived a killed driver (a live pid in its pid file) is skipped, not started twice."
+    (tmp_path/'s'/'logs').mkdir(parents=True)
+    (tmp_path/'s'/'logs'/'bprmf-seed0.pid').write_text(str(os.getppid()))
+    assert main(['--dataset', 'synthetic', '--rows', 'bprmf', '--out', str(tmp_path/'s'), '--seeds', '1']) == 130
+    assert 'skip bprmf/seed0: still running in process' in capsys.readouterr().out and not (tmp_path/'s'/'bprmf').exists()
