@@ -500,6 +500,7 @@ d = { 'settings': { 'branch': 'main',
                              'magnn.train.setup': ('train.html#setup', 'magnn/train.py'),
                              'magnn.train.train': ('train.html#train', 'magnn/train.py'),
                              'magnn.train.train_epoch': ('train.html#train_epoch', 'magnn/train.py'),
+                             'magnn.train.train_step': ('train.html#train_step', 'magnn/train.py'),
                              'magnn.train.write_config': ('train.html#write_config', 'magnn/train.py'),
                              'magnn.train.write_result': ('train.html#write_result', 'magnn/train.py'),
                              'magnn.train.write_users': ('train.html#write_users', 'magnn/train.py')}}}

@@ -19,32 +19,45 @@ from .sampler import NegativeSampler
 from .evaluate import evaluate, user_metrics
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'USER_METRICS', 'train_epoch', 'make_optimizer', 'EarlyStopping', 'save_checkpoint', 'load_checkpoint',
-           'fingerprint', 'check_seed', 'prepare_out', 'set_status', 'run_status', 'Interrupted', 'Session', 'setup',
-           'run_epoch', 'evaluate_run', 'retrain', 'write_config', 'write_users', 'read_users', 'write_result', 'fit',
-           'read_run', 'load_run_data', 'load_run', 'refit_run', 'train']
+__all__ = ['RUN_FILES', 'USER_METRICS', 'train_step', 'train_epoch', 'make_optimizer', 'EarlyStopping', 'save_checkpoint',
+           'load_checkpoint', 'fingerprint', 'check_seed', 'prepare_out', 'set_status', 'run_status', 'Interrupted',
+           'Session', 'setup', 'run_epoch', 'evaluate_run', 'retrain', 'write_config', 'write_users', 'read_users',
+           'write_result', 'fit', 'read_run', 'load_run_data', 'load_run', 'refit_run', 'train']
 
 # %% ../nbs/06_train.ipynb #bbc82f65
+from typing import Callable
+
+def train_step(model:Recommender, # the model, in training mode
+               batch,             # one batch of its examples (`examples.batch(ids)`)
+               negatives:NegativeSampler, # uniform negatives for the loss
+               opt:torch.optim.Optimizer,
+               train:TrainConfig, # negatives per target, amp
+              ) -> tuple[torch.Tensor, torch.Tensor|int]:
+    "One optimiser step on one batch: the model's loss (under bf16 autocast with `amp`), plus `reg()`, backward, step; returns (loss, number of terms), undetached from the device."
+    with torch.autocast(model.device.type, dtype=torch.bfloat16) if train.amp else nullcontext():
+        loss, k = model.loss(batch, negatives, train)
+    opt.zero_grad(set_to_none=True)
+    (loss + model.reg()).backward()
+    opt.step()
+    return loss.detach(), k
+
 def train_epoch(model:Recommender, # the model (in training mode during the epoch)
                 examples,          # its training examples (`model.examples(...)`: windows or sequences)
                 negatives:NegativeSampler, # uniform negatives for the loss
                 opt:torch.optim.Optimizer,
                 train:TrainConfig, # batch size, negatives, amp
                 gen:torch.Generator|None=None, # the order of the examples
+                on_batch:Callable[[int], None]|None=None, # called after each batch with the number of examples done so far
                ) -> float:
-    "One pass over all training examples in random order; returns the mean loss per term."
+    "One pass over all training examples in random order (`train_step` per batch); returns the mean loss per term."
     model.train()
-    autocast = torch.autocast(examples.device.type, dtype=torch.bfloat16) if train.amp else nullcontext()
     n = len(examples)
     perm = torch.randperm(n, device=examples.device, generator=gen)
     total, terms = torch.zeros((), device=examples.device), 0
     for i in range(0, n, train.batch_size):
-        b = examples.batch(perm[i:i + train.batch_size])
-        with autocast: loss, k = model.loss(b, negatives, train)
-        opt.zero_grad(set_to_none=True)
-        (loss + model.reg()).backward()
-        opt.step()
-        total += loss.detach(); terms += k   # tensors: no device sync per batch
+        loss, k = train_step(model, examples.batch(perm[i:i + train.batch_size]), negatives, opt, train)
+        total += loss; terms += k   # tensors: no device sync per batch
+        if on_batch is not None: on_batch(min(i + train.batch_size, n))
     return (total / max(terms, 1)).item()
 
 def make_optimizer(params, train:TrainConfig, device) -> torch.optim.Optimizer:
