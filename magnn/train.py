@@ -73,10 +73,19 @@ def _lazy_adam(p:torch.Tensor, grad:torch.Tensor, st:dict, g:dict):
     p.index_add_(0, idx, m.div_(s.sqrt_().mul_(1 / math.sqrt(1 - b2 ** t)).add_(eps)).mul_(-lr / (1 - b1 ** t)))
 
 class RowAdam(torch.optim.Adam):
-    "Adam, fused on the dense groups; a group marked `sparse` takes row-sparse gradients and steps only the rows a batch used (lazy Adam)."
+    "Adam, fused; a group marked `sparse=True` takes row-sparse gradients and steps only the rows a batch used (lazy Adam), a group marked `sparse=False` takes them into a kept dense table (exact Adam)."
     @torch.no_grad()
     def step(self, closure=None):
         groups = self.param_groups
+        for g in groups:
+            if g.get('sparse') is False:                                   # dense Adam of a sparse gradient: no new zeroed table per step
+                for p in g['params']:
+                    if p.grad is not None and p.grad.is_sparse:
+                        if not hasattr(self, '_bufs'): self._bufs = {}
+                        buf = self._bufs.get(p)
+                        if buf is None: buf = self._bufs[p] = torch.zeros_like(p)
+                        else: buf.zero_()
+                        p.grad = buf.index_add_(0, p.grad._indices()[0], p.grad._values())
         self.param_groups = [g for g in groups if not g.get('sparse')]   # the torch Adam steps the dense groups
         try: super().step()
         finally: self.param_groups = groups
@@ -88,7 +97,7 @@ class RowAdam(torch.optim.Adam):
 def make_optimizer(params, train:TrainConfig, device) -> torch.optim.Optimizer:
     "Adam with the config's lr (times a group's `lr_scale`) and L2 as weight decay (Eq. 7), fused into one pass over each tensor per step (CPU and GPU); `RowAdam` when a group is marked `sparse`."
     groups = params if params and isinstance(params[0], dict) else [dict(params=list(params))]
-    groups = [{'params': g['params'], 'lr': train.lr * g.get('lr_scale', 1.), **({'sparse': True} if g.get('sparse') else {})} for g in groups]
+    groups = [{'params': g['params'], 'lr': train.lr * g.get('lr_scale', 1.), **({'sparse': bool(g['sparse'])} if 'sparse' in g else {})} for g in groups]
     return (RowAdam if any('sparse' in g for g in groups) else torch.optim.Adam)(groups, lr=train.lr, weight_decay=train.l2, fused=True)
 
 # %% ../nbs/06_train.ipynb #dc03c852

@@ -16,7 +16,7 @@ from ..contract import Recommender, register, dot_scores, item_counts, sparse_ro
 from ..sampler import NegativeSampler
 
 # %% auto #0
-__all__ = ['GRU4RecConfig', 'GRU4RecPlusConfig', 'top1_loss', 'bpr_max_loss', 'GRU4Rec', 'GRU4RecPlus']
+__all__ = ['GRU4RecConfig', 'GRU4RecPlusConfig', 'top1_loss', 'bpr_max_loss', 'bpr_max_scores', 'GRU4Rec', 'GRU4RecPlus']
 
 # %% ../../nbs/models/20_gru4rec.ipynb #e294ef93
 @dataclass
@@ -77,6 +77,62 @@ def bpr_max_loss(pos:torch.Tensor,  # [N] scores of the targets
     reg = (logs.exp() * neg.masked_fill(~mask, 0) ** 2).sum(-1)
     return (-lp + bpreg * reg).sum()
 
+# %% ../../nbs/models/20_gru4rec.ipynb #b9e4f1a1
+class _BPRMaxScores(torch.autograd.Function):
+    "Σ over the predictions w of BPR-max over act(raw) (ELU(α) for α > 0, else linear), the diagonal as targets; analytic backward."
+    @staticmethod
+    def forward(ctx, raw, nm_in, w, m, alpha, bpreg):
+        B = nm_in.shape[-1]
+        if alpha > 0:                                                     # ELU(α) = max(x, α(e^min(x,0) - 1)) for α ≤ 1
+            s = raw.clamp(max=0).exp_().sub_(1).mul_(alpha)
+            s = torch.maximum(s, raw, out=s) if alpha <= 1 else s.add_(raw.clamp(min=0))
+        else: s = raw
+        e = torch.sub(s, m.unsqueeze(-1)).exp_()                          # e^(s_j - m): the softmax's numerators
+        e[..., :B].mul_(nm_in.to(e.dtype))                                          # never the own target, never a padding target
+        Z = e.sum(-1)
+        r = s.diagonal(dim1=-2, dim2=-1)                                  # the targets' scores [.., B]
+        sig = torch.mul(e, (m - r).exp().unsqueeze(-1)).add_(1).reciprocal_()   # σ(r_i - s_j) = 1 / (1 + e_j e^(m - r_i))
+        es = torch.mul(e, sig)
+        A = es.sum(-1)
+        R = torch.mul(e, s).mul_(s).sum(-1)
+        ok = w & (Z > 0)
+        Zs, As = torch.where(ok, Z, 1.), torch.where(ok, A.clamp_min(1e-30), 1.)   # rows without a term: no 0/0 forward or back
+        loss = torch.where(ok, Zs.log() - As.log() + bpreg * R / Zs, 0.).sum()
+        ctx.save_for_backward(s, e, sig, es, A, Zs, As, R, ok.to(s.dtype))
+        ctx.alpha, ctx.bpreg = alpha, bpreg
+        return loss
+
+    @staticmethod
+    def backward(ctx, G):
+        s, e, sig, es, A, Z, As, R, w = ctx.saved_tensors
+        lam, alpha = ctx.bpreg, ctx.alpha
+        w = w * G
+        b, c0, d = (w * lam / Z).unsqueeze(-1), (w * (1 / Z - lam * R / Z ** 2)).unsqueeze(-1), (w / As).unsqueeze(-1)
+        u = torch.mul(es, sig)                                            # e σ²
+        U = u.sum(-1)
+        g = torch.add(s, 2).mul_(s).mul_(b).add_(c0).mul_(e).sub_(u.mul_(d))   # ∂/∂s_j for the negatives
+        g.diagonal(dim1=-2, dim2=-1).sub_(d.squeeze(-1) * (A - U))        # ∂/∂r_i: -Σ_j e σ(1-σ) / A
+        if alpha > 0:                                                     # through ELU: 1 above 0, s + α below
+            g.mul_(s.clamp(max=0).add_(alpha).add_(torch.sign(s).clamp_(min=0), alpha=1 - alpha))   # no bool masks: slow on CPUs
+        return g, None, None, None, None, None
+
+def bpr_max_scores(raw:torch.Tensor,   # [S, B, C] raw scores: column b of row b is the target, the first B columns the batch's targets
+                   nm_in:torch.Tensor, # [S, B, B] bool, the real negatives among the first B columns (not the own target, not padding)
+                   real:torch.Tensor,  # [S, B] bool, the predictions that count
+                   alpha:float=0.,     # ELU's α (final_act=elu), 0 for linear scores
+                   bpreg:float=1.0,    # λ of the score regularisation
+                  ) -> torch.Tensor|None:
+    "`bpr_max_loss` over act(raw) of every real prediction, the columns past B all negatives: fast, or None where it would overflow."
+    B, C = nm_in.shape[-1], raw.shape[-1]
+    act = (lambda v: F.elu(v, alpha)) if alpha > 0 else (lambda v: v)
+    with torch.no_grad():                                               # the largest negative (ELU is monotone)
+        mr = raw[..., :B].masked_fill(~nm_in, float('-inf')).amax(-1)
+        if C > B: mr = torch.maximum(mr, raw[..., B:].amax(-1))
+        mr = torch.where(torch.isfinite(mr), mr, raw.amax(-1))           # no negative: any finite shift (Z = 0, no term)
+        m = act(mr)
+        if ((m - act(raw.diagonal(dim1=-2, dim2=-1)) > 80) & real).any(): return None
+    return _BPRMaxScores.apply(raw, nm_in, real, m, alpha, bpreg)
+
 # %% ../../nbs/models/20_gru4rec.ipynb #7c1a725b
 def _uniform(t:torch.Tensor, fan_in:int, fan_out:int):
     "The official init: uniform in ±sqrt(6 / (fan_in + fan_out))."
@@ -125,14 +181,13 @@ class GRU4Rec(Recommender):
         return ([self.Wx] if self.cfg.embedding == 'onehot' else []) + [self.Wy, self.By]
 
     def param_groups(self) -> list[dict]:
-        "One group; with `sparse`, the item tables in a second group marked `sparse` (row-wise lazy Adam, `06_train.RowAdam`)."
-        if not self.cfg.sparse: return super().param_groups()
+        "The item tables in their own group, `sparse` as configured (lazy Adam, or exact Adam from their row-sparse gradients: `06_train.RowAdam`)."
         t = {id(p) for p in self.tables()}
-        return [dict(params=[p for p in self.parameters() if id(p) not in t]), dict(params=self.tables(), sparse=True)]
+        return [dict(params=[p for p in self.parameters() if id(p) not in t]), dict(params=self.tables(), sparse=self.cfg.sparse)]
 
     def _rows(self, W:torch.Tensor, *idxs:torch.Tensor) -> list[torch.Tensor]:
-        "`W[idx]` for each id tensor: a row-sparse gradient with `sparse` while training, else the dense `rows`."
-        if self.cfg.sparse and self.training and torch.is_grad_enabled(): return sparse_rows(W, list(idxs))
+        "`W[idx]` for each id tensor, with a row-sparse gradient while training (a step uses a few of the table's rows)."
+        if self.training and torch.is_grad_enabled() and W.requires_grad: return sparse_rows(W, list(idxs))
         return [rows(W, i) for i in idxs]
 
     def inputs(self, x:torch.Tensor, # long [B, S] item ids (0 = padding)
@@ -220,10 +275,13 @@ class GRU4Rec(Recommender):
         if c.n_sample: cand = torch.cat([cand, self.sample((S, c.n_sample))], 1)  # [S, B + n_sample], drawn after the dropout masks
         (O,), (b,) = self._rows(self.Wy, cand), self._rows(self.By, cand)
         s = torch.baddbmm(b.squeeze(-1).unsqueeze(1), h, O.transpose(1, 2))        # [S, B, B + n_sample]
-        s = self.act(s)
         eye = torch.eye(B, cand.shape[1], dtype=torch.bool, device=x.device)
         nmask = (cand > 0).unsqueeze(1) & ~eye                                    # never the own target, never a padding target
         real = ((inp > 0) & (tgt > 0)).T                                          # [S, B]
+        if c.loss == 'bpr-max' and c.final_act != 'tanh':                          # the fast BPR-max (None: a score gap would overflow)
+            L = bpr_max_scores(s, nmask[..., :B], real, c.elu_param if c.final_act == 'elu' else 0., c.bpreg)
+            if L is not None: return L, real.sum()
+        s = self.act(s)
         pos = s.diagonal(dim1=1, dim2=2)                                          # [S, B]
         p, n, m = pos[real], s[real], nmask[real]
         L = top1_loss(p, n, m) if c.loss == 'top1' else bpr_max_loss(p, n, m, c.bpreg)
