@@ -10,7 +10,7 @@ from typing import ClassVar, Literal
 import torch
 import torch.nn.functional as F
 from torch import nn
-from ..core import MagnnError, Batch, Seqs, rows
+from ..core import MagnnError, Batch, Seqs, rows, Dropout
 from ..config import ModelConfig, TrainConfig
 from ..contract import Recommender, register, dot_scores, bce_loss, ce_loss
 from ..sampler import make_sequences, NegativeSampler
@@ -46,7 +46,7 @@ class _Block(nn.Module):
         self.ln_att, self.ln_ffn = nn.LayerNorm(d, eps=1e-8), nn.LayerNorm(d, eps=1e-8)
         self.Wq, self.Wk, self.Wv = nn.Linear(d, d), nn.Linear(d, d), nn.Linear(d, d)
         self.W1, self.W2 = nn.Linear(d, d), nn.Linear(d, d)
-        self.drop = nn.Dropout(dropout)
+        self.drop = Dropout(dropout)                                            # nn.Dropout with a cheaper mask (00_core)
 
     def forward(self, x:torch.Tensor,    # [B, n, d] the block's input, zero at padding
                 allow:torch.Tensor,      # bool [B, 1, n, n]: query t may attend to key j (j <= t and j real)
@@ -79,7 +79,7 @@ class SASRec(Recommender):
         self.pos_emb = nn.Parameter(torch.empty(c.max_len, c.d))                # P: learnt positions
         self.blocks = nn.ModuleList(_Block(c.d, c.heads, c.dropout) for _ in range(c.blocks))
         self.ln = nn.LayerNorm(c.d, eps=1e-8)
-        self.drop = nn.Dropout(c.dropout)
+        self.drop = Dropout(c.dropout)
         self.reset_parameters()
 
     def reset_parameters(self):
@@ -126,5 +126,5 @@ class SASRec(Recommender):
         mask = pos > 0
         if self.cfg.loss == 'ce': return ce_loss(h[mask] @ self.E.weight.T, pos[mask]), mask.sum()
         batch.neg = negatives.sample(batch.user, (pos.shape[1], train.neg))
-        s = torch.einsum('btd,btcd->btc', h, rows(self.E.weight, torch.cat([pos.unsqueeze(-1), batch.neg], -1)))
+        s = (h.unsqueeze(2) * rows(self.E.weight, torch.cat([pos.unsqueeze(-1), batch.neg], -1))).sum(-1)   # [B, n, 1+neg]; not einsum (tiny matmuls)
         return bce_loss(s[..., 0], s[..., 1:], mask), mask.sum()
