@@ -38,6 +38,27 @@ class CaserConfig(ModelConfig):
         if not 0 <= self.drop < 1: raise MagnnError(f"drop={self.drop}: the dropout rate must be in [0, 1)")
 
 # %% ../../nbs/models/21_caser.ipynb #ec45a40c
+class _ShiftSum(torch.autograd.Function):
+    "From Y [B, L, Σ_h h·nh] (block (h, k) = filter row k of the height-h filters on every item): for each h, Σ_k Y[:, k:k+L-h+1, block (h, k)]."
+    @staticmethod
+    def forward(ctx, Y, nh):
+        L = Y.shape[1]; ctx.shape, ctx.nh = Y.shape, nh
+        out, off = [], 0
+        for h in range(1, L + 1):
+            c = Y[:, 0:L - h + 1, off:off + nh].clone()
+            for k in range(1, h): c += Y[:, k:L - h + 1 + k, off + k * nh:off + (k + 1) * nh]
+            out.append(c); off += h * nh
+        return tuple(out)
+    @staticmethod
+    def backward(ctx, *gs):   # each block of Y gets its height's gradient at its shift: one zero table, no per-slice copies
+        (B, L, _), nh = ctx.shape, ctx.nh
+        gY, off = gs[0].new_zeros(ctx.shape), 0
+        for h, g in enumerate(gs, 1):
+            if g is not None:
+                for k in range(h): gY[:, k:L - h + 1 + k, off + k * nh:off + (k + 1) * nh] = g
+            off += h * nh
+        return gY, None
+
 @register('caser')
 class Caser(Recommender):
     "Caser (Tang and Wang, WSDM 2018): horizontal and vertical convolutions over the window, score = W2_j·[z; p_u] + b_j."
@@ -68,10 +89,8 @@ class Caser(Recommender):
         if len(self.conv_h):                                                    # each [B, nh]: max over time
             act, nh = _ACT[self.cfg.ac_conv], self.cfg.nh
             Y = x @ self._conv_h_weight()                                       # [B, L, Σ_h h·nh]: every filter row on every item
-            off = 0
-            for h, conv in enumerate(self.conv_h, 1):
-                c = conv.bias + sum(Y[:, k:L - h + 1 + k, off + k * nh:off + (k + 1) * nh] for k in range(h))  # [B, L-h+1, nh]
-                out.append(act(c).amax(1)); off += h * nh
+            for conv, c in zip(self.conv_h, _ShiftSum.apply(Y, nh)):           # c: [B, L-h+1, nh] for h = 1..L
+                out.append(act(c + conv.bias).amax(1))
         return _ACT[self.cfg.ac_fc](self.fc1(self.drop(torch.cat(out, 1))))
 
     def _conv_h_weight(self) -> torch.Tensor:

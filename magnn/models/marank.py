@@ -9,7 +9,7 @@ from typing import ClassVar, Literal
 import torch
 import torch.nn.functional as F
 from torch import nn
-from ..core import MagnnError, Batch, Seqs, rows, Dropout
+from ..core import MagnnError, Batch, Seqs, rows, rows_many, Dropout
 from ..config import ModelConfig, TrainConfig
 from ..contract import Recommender, register, dot_scores
 from ..sampler import make_windows, NegativeSampler
@@ -101,11 +101,13 @@ class MARank(Recommender):
         ctx, n = torch.cat([batch.hist, batch.seq], 1), self.cfg.n_depend
         return F.pad(ctx, (n - ctx.shape[1], 0)) if ctx.shape[1] < n else ctx[:, -n:]
 
-    def parts(self, batch:Batch) -> dict:
+    def parts(self, batch:Batch,
+              e:torch.Tensor|None=None, # the depending items' rows of E, [B, n, d], when the caller gathered them
+             ) -> dict:
         "p_u, the fused y, the refined z and the user vector u = [z + y; p_u] (all [B, ·])."
         ctx, p, drop = self.depending(batch), self.P(batch.user), self.drop
         mask = ctx > 0
-        e = rows(self.E.weight, ctx) * mask.unsqueeze(-1)                       # [B, n, d]
+        e = (rows(self.E.weight, ctx) if e is None else e) * mask.unsqueeze(-1) # [B, n, d]
         levels, uk, ek = [], p, e
         for ures, ires, att in zip(self.user_res, self.item_res, self.rel_att):
             uk, ek = ures(uk, drop), ires(ek, drop)
@@ -133,9 +135,10 @@ class MARank(Recommender):
         "(Σ `marank_loss` over (target, negative) pairs, number of pairs) with `train.neg` uniform negatives per target."
         B, T, n = len(batch), batch.pos.shape[1], train.neg
         batch.neg = negatives.sample(batch.user, (T, n))
-        pt = self.parts(batch)
         ids = torch.cat([batch.pos, batch.neg.flatten(1)], 1)
-        w = torch.cat([rows(self.E.weight, ids), rows(self.Q.weight, ids)], -1)         # [B, T + T·n, 2d]: item_table()[ids], without building the table
+        e_ctx, e_ids = rows_many(self.E.weight, [self.depending(batch), ids])          # one gradient table for E's two lookups
+        pt = self.parts(batch, e_ctx)
+        w = torch.cat([e_ids, rows(self.Q.weight, ids)], -1)                            # [B, T + T·n, 2d]: item_table()[ids], without building the table
         s, sq_item = (pt['u'].unsqueeze(1) * w).sum(-1).float(), w.float().pow(2).sum(-1)
         sq_ctx = sum(pt[k].float().pow(2).sum(-1) for k in ('p', 'y', 'z'))            # [B]
         sq = sq_ctx[:, None, None] + sq_item[:, :T, None] + sq_item[:, T:].view(B, T, n)
