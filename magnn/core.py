@@ -324,8 +324,9 @@ def dropout(x:torch.Tensor,  # any float tensor
     if not training or p == 0: return x
     if x.device.type != 'cpu' or p >= 1: return torch.nn.functional.dropout(x, p, True)
     n = x.numel()
-    bits = torch.empty((n + 1) // 2, dtype=torch.int64).random_(-2**63, None).view(torch.int32)[:n].view(x.shape)
-    keep = bits >= round(p * 2**32) - 2**31          # P(keep) = 1 - p
+    k, dt = next((k, dt) for k, dt in ((8, torch.uint8), (16, torch.int16), (32, torch.int32)) if k == 32 or (p * 2**k).is_integer())
+    bits = torch.empty(-(-n * k // 64), dtype=torch.int64).random_(-2**63, None).view(dt)[:n].view(x.shape)   # k random bits per element
+    keep = bits >= round(p * 2**k) - (0 if k == 8 else 2**(k - 1))   # P(keep) = 1 - p, exactly where p·2^k is whole
     return x * (keep.to(x.dtype) * (1 / (1 - p)))
 
 class Dropout(torch.nn.Dropout):
