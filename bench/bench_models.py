@@ -32,7 +32,7 @@ def _sync(dev):
 
 def _clock(): return time.perf_counter(), time.process_time()
 
-def flop_floor(name:str, cfg:RunConfig, n_items:int, examples:int, batches:int, nnz:int=0) -> float:
+def flop_floor(name:str, cfg:RunConfig, n_items:int, examples:int, batches:int, nnz:int=0, positions:int=0, positions_sq:int=0) -> float:
     """FLOPs of one training epoch of model `name`: a hand count of its multiply-adds, 2 FLOPs each, times 3
     (the backward pass computes two products for each product of the forward pass); the optimiser, gathers and
     element-wise work are not counted. Per training example (window or sequence) with d the embedding size,
@@ -43,8 +43,9 @@ def flop_floor(name:str, cfg:RunConfig, n_items:int, examples:int, batches:int, 
     - magnn (full): short term L·2d·d (W^(1)) + d·2d (W^(2) when the variant has p^S); long term, per history
       cell, H·(d·h + h·d) (attention logits and S·X) + d² (W_a2 p_u) + 2·d·m (memory) + 3·d² (gate) + d² (W_r)
       + d·C; per batch, once for the whole item table, |I|·d² (W_a1 E) and nnz(A)·d (the graph product A·E).
-    - sasrec: per block, on its n = max_len positions, 5·n·d² (Q, K, V, two FFN layers) + 2·n²·d (QKᵀ and AV);
-      scores n·d·(1 + neg).
+    - sasrec: per block, on the r real positions of a sequence (padding is skipped), 5·r·d² (Q, K, V, two FFN
+      layers) + r·(r + 1)·d (QKᵀ and AV, causal); scores r·d·(1 + neg). Here r sums to `positions` and r² to
+      `positions_sq` over the epoch's sequences.
     - caser: Σ_h (L-h+1)·h·d·n_h (horizontal filters) + n_v·L·d (vertical) + (n_v·d + n_h·L)·d (fc1) + 2d·C.
     - marank: with n = n_depend, att_layers·(d² + n·d²) (residual layers) + (att_layers + 1)·(n·d² + d² + n·d)
       (attentions) + (att_layers + 1)·(d² + d) (fusion) + linear_layers·d² + 2d·C.
@@ -71,8 +72,7 @@ def flop_floor(name:str, cfg:RunConfig, n_items:int, examples:int, batches:int, 
             per_batch += n_items * d * d
         if use.get('cooc'): mac += d * d
     elif name == 'sasrec':
-        n = h.max_len
-        mac = h.blocks * (5 * n * d * d + 2 * n * n * d) + n * d * (1 + t.neg)
+        return 3 * 2 * (h.blocks * (5 * positions * d * d + (positions_sq + positions) * d) + positions * d * (1 + t.neg))
     elif name == 'caser':
         mac = sum((L - k + 1) * k * d * h.nh for k in range(1, L + 1)) + h.nv * L * d + (h.nv * d + h.nh * L) * d + 2 * d * C
     elif name == 'marank':
@@ -86,9 +86,14 @@ def flop_floor(name:str, cfg:RunConfig, n_items:int, examples:int, batches:int, 
     else: return 0.
     return 3 * 2 * (mac * examples + per_batch * batches)
 
-def _targets(ex, bs=8192) -> int:
-    "Real training targets in an epoch's examples (non-padding `pos` entries)."
-    return sum(int((ex.batch(torch.arange(i, min(i + bs, len(ex)), device=ex.device)).pos > 0).sum()) for i in range(0, len(ex), bs))
+def _counts(ex, bs=8192) -> tuple[int, int, int]:
+    "(real training targets (non-padding `pos`), real input positions (`seq`), Σ of each example's real positions squared)."
+    t = r = r2 = 0
+    for i in range(0, len(ex), bs):
+        b = ex.batch(torch.arange(i, min(i + bs, len(ex)), device=ex.device))
+        n = (b.seq > 0).sum(1)
+        t, r, r2 = t + int((b.pos > 0).sum()), r + int(n.sum()), r2 + int((n * n).sum())
+    return t, r, r2
 
 def _partial_epoch(s, cfg, dev, n:int) -> tuple[float, float]:
     "(wall s, CPU s) per epoch from `n` timed batches of `train_step` (after one warm-up batch), extrapolated."
@@ -115,10 +120,10 @@ def bench(name:str, ds, dev, a) -> dict:
     split = ds.split(); v_inp, _ = split.stage('valid')
     t = time.perf_counter(); s = setup(cfg, ds, v_inp, dev, a.seed); _sync(dev); out['setup_s'] = time.perf_counter() - t
     out['windows'] = len(s.examples); out['batches'] = -(-len(s.examples) // cfg.train.batch_size)
-    out['targets'] = _targets(s.examples)
+    out['targets'], out['positions'], pos_sq = _counts(s.examples)
     out['params'] = sum(p.numel() for p in s.model.parameters())
     short = getattr(s.model, 'short', None)
-    out['flop_floor'] = flop_floor(name, cfg, ds.n_items, out['windows'], out['batches'], short.graph.nnz if short is not None else 0)
+    out['flop_floor'] = flop_floor(name, cfg, ds.n_items, out['windows'], out['batches'], short.graph.nnz if short is not None else 0, out['positions'], pos_sq)
     if a.compile and hasattr(s.model, 'user_vector'): s.model.user_vector = torch.compile(s.model.user_vector, dynamic=True)
     out['epochs'] = []
     nb = a.batches.get(name, a.batches.get('*'))
