@@ -164,11 +164,19 @@ def _models(a):
     from magnn.models import describe
     print(describe())
 
+def _quietly(f, *args, **kw):
+    "Call `f`, printing each warning it raises as one line `magnn: warning: ...` on stderr."
+    import warnings
+    with warnings.catch_warnings(record=True) as ws:
+        warnings.simplefilter('always'); out = f(*args, **kw)
+    for w in ws: print(f"magnn: warning: {w.message}", file=sys.stderr)
+    return out
+
 def _results(a):
     from magnn.results import load_runs, results_table, plot_curves, unfinished_runs, notes, text_table
     pending = unfinished_runs(a.runs)
     for r, state in pending: print(f"unfinished ({state}): {r}" + (f"  (resume: magnn train --resume {r})" if state in ('running', 'interrupted') else ''))
-    runs = load_runs(a.runs)
+    runs = _quietly(load_runs, a.runs)
     if runs.empty and pending: return
     table = results_table(runs, split=a.split)
     print(text_table(table) if sys.stdout.isatty() else table)   # plain columns in a terminal, Markdown when piped or redirected
@@ -191,7 +199,7 @@ def _sweep(a):
 def _compare(a):
     from magnn.compare import compare
     from magnn.results import text_table
-    table = compare(a.runs, paper=a.paper, csv=a.csv, every=a.every, valid=a.valid)
+    table = _quietly(compare, a.runs, paper=a.paper, csv=a.csv, every=a.every, valid=a.valid)
     print(text_table(table) if sys.stdout.isatty() else table)   # plain columns in a terminal, Markdown when piped or redirected
     if a.csv: print(f"csv: {a.csv}")
 
