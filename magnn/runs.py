@@ -125,6 +125,7 @@ class RunWriter:
         if resume:
             if not _is_ours(out/CONFIG): raise MagnnError(f"{out} holds no run to resume (no config.json of magnn's); train it first")
             self.lock, self.dir, self.made = _Lock(out), out, False
+            if (out/METRICS).is_file(): self.lock.release(out); raise MagnnError(f"{out} is finished already; nothing to resume")
             return
         self.made = not out.exists() or not any(out.iterdir())
         out.mkdir(parents=True, exist_ok=True)
@@ -137,6 +138,9 @@ class RunWriter:
             if not overwrite: raise MagnnError(f"{out} already holds a run; resume it (magnn train --resume {out}), or pass --overwrite, or choose another --out")
             raise MagnnError(f"{out} is a folder with other files, not a run folder; --overwrite only replaces run folders (nothing was deleted)")
         self.old_lock, self.made = lock, True
+        for stale in out.parent.glob(f'.{out.name}.new-*'):   # left by an overwrite that was killed: its lock is free
+            try: _Lock(stale).release(stale); shutil.rmtree(stale, ignore_errors=True)
+            except MagnnError: pass
         self.dir = Path(tempfile.mkdtemp(prefix=f'.{out.name}.new-', dir=out.parent))
         self.lock = _Lock(self.dir)
 

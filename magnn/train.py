@@ -413,7 +413,6 @@ def train(model:str|None=None, # a registered model name (default magnn)
         dev = get_device(device)
         with RunWriter(resume, resume=True) as w:
             r = read_run(resume)
-            if r.status() == 'done': raise MagnnError(f"{resume} is finished already; nothing to resume")
             return fit_run(r.run_config(), load_run_data(r, data_dir), dev, r.seed, w, progress), Path(resume)
     model, dataset, seed = model or 'magnn', 'synthetic' if dataset is None else dataset, 0 if seed is None else seed
     check_seed(seed)
