@@ -146,7 +146,7 @@ def _train(a):
                          overrides=a.overrides, progress=not a.quiet, time_limit=a.time_limit, overwrite=a.overwrite)
     tm = res['timings']
     print(f"{res['model']} on {res['dataset']} (seed {res['seed']}): best epoch {res['best_epoch']} of {res['epochs_run']}, "
-          f"{tm['epoch_s']:.2f} s/epoch, {tm['total_s']:.1f} s in all")
+          f"{tm['epoch_s']:.2f} s/epoch, {tm['total_s']:.1f} s in all ({tm['cpu_s']:.1f} s of CPU time), over {len(res['sessions'])} session(s)")
     print(metrics_table({'valid': res['valid'], 'test': res['test']}))
     from magnn.evaluate import NOTES
     print(NOTES['ndcg_paper']); print(NOTES['test_vs_valid'])
