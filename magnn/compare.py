@@ -9,14 +9,14 @@ import numpy as np
 import pandas as pd
 from .core import MagnnError
 from .evaluate import HEADLINE, NOTES
-from .results import load_runs, notes, PAPER_TABLE2
+from .results import load_runs, notes, PAPER_TABLE2, TABLE2_ROWS, PROPOSED
 from .runs import read_run
 
 # %% auto #0
 __all__ = ['ORDER', 'choose', 'paired_tests', 'compare_frame', 'compare_markdown', 'compare']
 
 # %% ../nbs/12_compare.ipynb #a3606e83
-ORDER = ('pop', 'markov', *(m for m in PAPER_TABLE2['amazon-cds'] if m != 'magnn'), 'hgn', 'magnn')   # Table 2's rows (from the paper's table), MA-GNN last
+ORDER = ('pop', 'markov', *(m for m in TABLE2_ROWS if m != PROPOSED), 'hgn', PROPOSED)   # Table 2's rows, the paper's model last
 
 def choose(runs:pd.DataFrame, # from `load_runs`
            every:bool=False,    # keep every configuration (method) instead of each model's best
@@ -80,9 +80,9 @@ def compare_frame(runs:pd.DataFrame, # from `load_runs`
     df = df.sort_values(['dataset', 'order', 'model', 'method']).drop(columns='order').reset_index(drop=True)
     df['p_users'], df['p_seeds'] = float('nan'), float('nan')
     for ds, g in df.groupby('dataset'):
-        if 'magnn' not in set(g.model) or (g.model != 'magnn').sum() == 0: continue   # nothing to test against
-        base = g[g.model != 'magnn'].sort_values('valid_ndcg10').iloc[-1]
-        for i in g.index[g.model == 'magnn']:
+        if PROPOSED not in set(g.model) or (g.model != PROPOSED).sum() == 0: continue   # nothing to test against
+        base = g[g.model != PROPOSED].sort_values('valid_ndcg10').iloc[-1]
+        for i in g.index[g.model == PROPOSED]:
             t = paired_tests(ch[(ch.dataset == ds) & (ch.method == df.method[i])], ch[(ch.dataset == ds) & (ch.method == base.method)])
             df.loc[i, ['p_users', 'p_seeds']] = t['p_users'], t['p_seeds']
             df.loc[i, 'vs'] = base.method

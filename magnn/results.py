@@ -11,8 +11,9 @@ from .evaluate import HEADLINE, NOTES
 from .runs import find_runs, unfinished_runs, label, read_run, _fmt
 
 # %% auto #0
-__all__ = ['PAPER_TABLE2', 'PAPER_TABLE3', 'HGN_PAPER', 'load_runs', 'summarise', 'results_table', 'notes', 'text_table',
-           'budget', 'bench_table', 'paper_comparison', 'valid_curve', 'plot_curves', 'throughput_table']
+__all__ = ['PAPER_TABLE2', 'PROPOSED', 'TABLE2_ROWS', 'PAPER_TABLE3', 'HGN_PAPER', 'load_runs', 'summarise', 'results_table',
+           'notes', 'text_table', 'budget', 'bench_table', 'paper_comparison', 'valid_curve', 'plot_curves',
+           'throughput_table']
 
 # %% ../nbs/09_results.ipynb #2399c815
 def _methods(df:pd.DataFrame) -> pd.Series:
@@ -139,6 +140,9 @@ PAPER_TABLE2 = {  # (Recall@10, NDCG@10) — Ma et al. 2020, Table 2
     'ml-20m':             {'bprmf': (.0774, .0785), 'gru4rec': (.0804, .0912), 'gru4rec+': (.0904, .0946), 'gcsan': (.1161, .1119),
                            'caser': (.1169, .1116), 'sasrec': (.1069, .1014), 'marank': (.1002, .1031), 'magnn': (.1236, .1272)},
 }
+
+PROPOSED = 'magnn'   # the paper's model: the one tested against the best baseline
+TABLE2_ROWS = tuple(PAPER_TABLE2['amazon-cds'])   # the paper's Table 2, in its order (the baselines, then MA-GNN)
 
 PAPER_TABLE3 = {  # (Recall@10, NDCG@10) — Ma et al. 2020, Table 3 (ablations); labels as `label()` writes them
     'amazon-cds':   {'magnn:mf': (.0269, .0145), 'magnn:mf+s': (.0306, .0158), 'magnn:mf+s+h+gating': (.0401, .0191),
