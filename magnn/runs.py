@@ -139,8 +139,9 @@ class RunWriter:
             raise MagnnError(f"{out} is a folder with other files, not a run folder; --overwrite only replaces run folders (nothing was deleted)")
         self.old_lock, self.made = lock, True
         for stale in out.parent.glob(f'.{out.name}.new-*'):   # left by an overwrite that was killed: its lock is free
-            try: _Lock(stale).release(stale); shutil.rmtree(stale, ignore_errors=True)
-            except MagnnError: pass
+            try:
+                if stale.is_dir(): _Lock(stale).release(stale); shutil.rmtree(stale, ignore_errors=True)
+            except (MagnnError, OSError): pass
         self.dir = Path(tempfile.mkdtemp(prefix=f'.{out.name}.new-', dir=out.parent))
         self.lock = _Lock(self.dir)
 
@@ -151,7 +152,7 @@ class RunWriter:
         "The new run trained its first epoch: from now on it is the run at `out` (an overwritten run is swapped out and deleted now)."
         if self.is_started: return
         if self.old_lock is not None:
-            trash = self.out.parent/f'.{self.out.name}.old-{os.getpid()}'
+            trash = self.out.parent/f'.{self.out.name}.old-{os.getpid()}-{os.urandom(4).hex()}'
             os.rename(self.out, trash)
             try: os.rename(self.dir, self.out)
             except OSError: os.rename(trash, self.out); raise
