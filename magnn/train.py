@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 from .core import MagnnError, Seqs, seed_everything, get_device, atomic_path
-from .config import RunConfig, TrainConfig
+from .config import RunConfig, TrainConfig, DATASET_DEFAULTS
 from .contract import Recommender, bpr_loss
 from .models import get_model, make_config, make_model
 from .sampler import NegativeSampler
@@ -418,12 +418,13 @@ def train(model:str|None=None, # a registered model name (default magnn)
     check_seed(seed)
     if epochs is not None: check_epochs(epochs)
     dev = get_device(device)
-    given = RunConfig.parse(get_model(model).config_cls, overrides or [])
+    hyper_cls = get_model(model).config_cls   # the one lookup of the name: its options are parsed and its config built from it
+    given = RunConfig.parse(hyper_cls, overrides or [])
     if epochs is not None: given['epochs'] = epochs
     if time_limit is not None: given['time_limit'] = float(time_limit)
     name = Path(str(dataset)).name if isinstance(dataset, (str, Path)) else dataset.name
     with RunWriter(out if out is not None else new_run_dir(Path('runs')/name/model, seed), overwrite=overwrite) as w:
         ds = load_dataset(dataset, data_dir=data_dir) if isinstance(dataset, (str, Path)) else dataset
-        cfg = make_config(model, given, dataset=ds.name)
+        cfg = RunConfig.of(model, hyper_cls, given, DATASET_DEFAULTS.get(ds.name))   # built once, with the dataset's defaults
         data = data_record(ds, dataset if isinstance(dataset, (str, Path)) else None, data_dir)
         return fit_run(cfg, ds, dev, seed, w, progress, data), w.out
