@@ -232,3 +232,15 @@ def test_resume_from_a_damaged_checkpoint(finished, tmp_path):
         before = _tree(r)
         with pytest.raises(MagnnError, match=needle): train(resume=r, progress=False)
         assert _tree(r) == {**before, 'status.json': _tree(r)['status.json']} and not (r/'.lock').exists()
+
+# ---- what a terminal shows (issue 22 item 5) ----
+
+@pytest.mark.skipif(not __import__('shutil').which('script'), reason="needs util-linux `script` for a pseudo-terminal")
+def test_results_in_a_terminal_is_plain_text_and_markdown_when_piped(finished):
+    code, piped, err = magnn('results', finished)
+    assert code == 0, err
+    assert '| synthetic | bprmf | 1 |' in piped                                         # Markdown when piped, seeds labelled
+    p = subprocess.run(['script', '-qec', f"{MAGNN} results {finished}", '/dev/null'], capture_output=True, text=True, timeout=600)
+    tty = p.stdout.replace('\r', '')
+    assert p.returncode == 0 and '|' not in tty and 'seeds' in tty.splitlines()[0], tty
+    for out in (piped, tty): assert 'ndcg_paper: ' in out and 'test can sit above validation' in out
