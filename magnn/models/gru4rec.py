@@ -278,7 +278,7 @@ class GRU4Rec(Recommender):
         eye = torch.eye(B, cand.shape[1], dtype=torch.bool, device=x.device)
         nmask = (cand > 0).unsqueeze(1) & ~eye                                    # never the own target, never a padding target
         real = ((inp > 0) & (tgt > 0)).T                                          # [S, B]
-        if c.loss == 'bpr-max' and c.final_act != 'tanh':                          # the fast BPR-max (None: a score gap would overflow)
+        if c.loss == 'bpr-max' and c.final_act != 'tanh' and not torch.is_autocast_enabled(x.device.type):   # the fast BPR-max (None: it would overflow)
             L = bpr_max_scores(s, nmask[..., :B], real, c.elu_param if c.final_act == 'elu' else 0., c.bpreg)
             if L is not None: return L, real.sum()
         s = self.act(s)
