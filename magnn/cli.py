@@ -134,8 +134,10 @@ def _stats(a):
 
 def _train(a):
     from magnn.train import train
-    if a.resume:
-        res, out = train(resume=a.resume, data_dir=a.data_dir, device=a.device, progress=not a.quiet)
+    if a.resume:   # flags the run's own settings would override are passed on, and refused (defaults count as not given)
+        given = dict(model=a.model if a.model != 'magnn' else None, dataset=a.dataset if a.dataset != 'synthetic' else None, epochs=a.epochs,
+                     seed=a.seed or None, out=a.out, overrides=a.overrides or None, time_limit=a.time_limit, overwrite=a.overwrite)
+        res, out = train(resume=a.resume, data_dir=a.data_dir, device=a.device, progress=not a.quiet, **given)
     else:
         dataset = a.dataset
         if a.download:
@@ -145,8 +147,10 @@ def _train(a):
                          overrides=a.overrides, progress=not a.quiet, time_limit=a.time_limit, overwrite=a.overwrite)
     tm = res['timings']
     print(f"{res['model']} on {res['dataset']} (seed {res['seed']}): best epoch {res['best_epoch']} of {res['epochs_run']}, "
-          f"{tm['epoch_s']:.2f} s/epoch, {tm['total_s']:.1f} s in all")
+          f"{tm['epoch_s']:.2f} s/epoch, {tm['total_s']:.1f} s in all ({tm['cpu_s']:.1f} s of CPU time), over {len(res['sessions'])} session(s)")
     print(metrics_table({'valid': res['valid'], 'test': res['test']}))
+    from magnn.evaluate import NOTES
+    print(NOTES['ndcg_paper']); print(NOTES['test_vs_valid'])
     print(f"run folder: {out}")
 
 def _refit(a):
@@ -161,13 +165,23 @@ def _models(a):
     from magnn.models import describe
     print(describe())
 
+def _quietly(f, *args, **kw):
+    "Call `f`, printing each warning it raises as one line `magnn: warning: ...` on stderr."
+    import warnings
+    with warnings.catch_warnings(record=True) as ws:
+        warnings.simplefilter('always'); out = f(*args, **kw)
+    for w in ws: print(f"magnn: warning: {w.message}", file=sys.stderr)
+    return out
+
 def _results(a):
-    from magnn.results import load_runs, results_table, plot_curves, unfinished_runs
+    from magnn.results import load_runs, results_table, plot_curves, unfinished_runs, notes, text_table
     pending = unfinished_runs(a.runs)
     for r, state in pending: print(f"unfinished ({state}): {r}" + (f"  (resume: magnn train --resume {r})" if state in ('running', 'interrupted') else ''))
-    runs = load_runs(a.runs)
+    runs = _quietly(load_runs, a.runs)
     if runs.empty and pending: return
-    print(results_table(runs, split=a.split))
+    table = results_table(runs, split=a.split)
+    print(text_table(table) if sys.stdout.isatty() else table)   # plain columns in a terminal, Markdown when piped or redirected
+    print(notes(split=a.split))
     if a.curves:
         import matplotlib; matplotlib.use('Agg')
         ax = plot_curves(runs)
@@ -185,7 +199,9 @@ def _sweep(a):
 
 def _compare(a):
     from magnn.compare import compare
-    print(compare(a.runs, paper=a.paper, csv=a.csv, every=a.every, valid=a.valid))
+    from magnn.results import text_table
+    table = _quietly(compare, a.runs, paper=a.paper, csv=a.csv, every=a.every, valid=a.valid)
+    print(text_table(table) if sys.stdout.isatty() else table)   # plain columns in a terminal, Markdown when piped or redirected
     if a.csv: print(f"csv: {a.csv}")
 
 def _lab(a):

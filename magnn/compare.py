@@ -8,20 +8,22 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from .core import MagnnError
-from .results import load_runs, label, PAPER_TABLE2
+from .evaluate import HEADLINE, NOTES
+from .results import load_runs, notes, PAPER_TABLE2, TABLE2_ROWS, PROPOSED
+from .runs import read_run
 
 # %% auto #0
-__all__ = ['ORDER', 'METRICS', 'choose', 'paired_tests', 'compare_frame', 'compare_markdown', 'compare']
+__all__ = ['ORDER', 'choose', 'paired_tests', 'compare_frame', 'compare_markdown', 'compare']
 
 # %% ../nbs/12_compare.ipynb #a3606e83
-ORDER = ('pop', 'markov', 'bprmf', 'gru4rec', 'gru4rec+', 'gcsan', 'caser', 'sasrec', 'marank', 'hgn', 'magnn')   # Table 2's rows first
+ORDER = ('pop', 'markov', *(m for m in TABLE2_ROWS if m != PROPOSED), 'hgn', PROPOSED)   # Table 2's rows, the paper's model last
 
 def choose(runs:pd.DataFrame, # from `load_runs`
            every:bool=False,    # keep every configuration (method) instead of each model's best
           ) -> pd.DataFrame:
     "The runs of each (dataset, model)'s best configuration on mean validation NDCG@10 (with a `method` column)."
     if runs.empty: raise MagnnError("no finished runs among the given folders")
-    r = runs.assign(method=runs.apply(label, axis=1))
+    r = runs
     if every: return r
     score = r.groupby(['dataset', 'model', 'method'])['valid/ndcg@10'].mean().reset_index()
     best = score.loc[score.groupby(['dataset', 'model'])['valid/ndcg@10'].idxmax()]
@@ -31,12 +33,11 @@ def choose(runs:pd.DataFrame, # from `load_runs`
 # %% ../nbs/12_compare.ipynb #21a4f08e
 def _user_table(runs:pd.DataFrame, metric:str) -> pd.Series|None:
     "Each test user's `metric` averaged over the runs (seeds); None where a run has no per-user file."
-    from magnn.train import read_users
     cols = []
     for run in runs.run:
-        f = Path(run)/'test_users.csv.gz'
-        if not f.exists(): return None
-        u = read_users(f); cols.append(pd.Series(u[metric], index=u['user']))
+        u = read_run(run).users()
+        if u is None or metric not in u: return None
+        cols.append(pd.Series(u[metric], index=u['user']))
     return pd.concat(cols, axis=1).mean(axis=1)
 
 def paired_tests(a:pd.DataFrame, b:pd.DataFrame, metric:str='recall@10') -> dict:
@@ -56,8 +57,6 @@ def paired_tests(a:pd.DataFrame, b:pd.DataFrame, metric:str='recall@10') -> dict
     return out
 
 # %% ../nbs/12_compare.ipynb #2bf0ac95
-METRICS = ('recall@10', 'ndcg@10', 'ndcg_paper@10')
-
 def compare_frame(runs:pd.DataFrame, # from `load_runs`
                   paper:bool=False,  # add the paper's Table 2 numbers
                   every:bool=False,  # a row per configuration, not only each model's best on validation
@@ -70,7 +69,7 @@ def compare_frame(runs:pd.DataFrame, # from `load_runs`
         row = dict(dataset=ds, model=model, method=g.method.iloc[0], seeds=len(g), valid_ndcg10=g['valid/ndcg@10'].mean(),
                    epochs=f"{g.best_epoch.mean():.0f}/{g.epochs_run.mean():.0f}" if g.epochs_run.max() > 0 else '—',
                    stopped=', '.join(sorted(set(g.stopped.dropna()))) if 'stopped' in g else '')
-        for m in METRICS: row[f'{m} mean'], row[f'{m} std'] = g[f'test/{m}'].mean(), g[f'test/{m}'].std(ddof=1) if len(g) > 1 else 0.
+        for m in HEADLINE: row[f'{m} mean'], row[f'{m} std'] = g[f'test/{m}'].mean(), g[f'test/{m}'].std(ddof=1) if len(g) > 1 else 0.
         if valid: row['valid recall@10 mean'], row['valid recall@10 std'] = g['valid/recall@10'].mean(), g['valid/recall@10'].std(ddof=1) if len(g) > 1 else 0.
         if paper:
             p = PAPER_TABLE2.get(ds, {}).get(model)
@@ -81,9 +80,9 @@ def compare_frame(runs:pd.DataFrame, # from `load_runs`
     df = df.sort_values(['dataset', 'order', 'model', 'method']).drop(columns='order').reset_index(drop=True)
     df['p_users'], df['p_seeds'] = float('nan'), float('nan')
     for ds, g in df.groupby('dataset'):
-        if 'magnn' not in set(g.model) or (g.model != 'magnn').sum() == 0: continue   # nothing to test against
-        base = g[g.model != 'magnn'].sort_values('valid_ndcg10').iloc[-1]
-        for i in g.index[g.model == 'magnn']:
+        if PROPOSED not in set(g.model) or (g.model != PROPOSED).sum() == 0: continue   # nothing to test against
+        base = g[g.model != PROPOSED].sort_values('valid_ndcg10').iloc[-1]
+        for i in g.index[g.model == PROPOSED]:
             t = paired_tests(ch[(ch.dataset == ds) & (ch.method == df.method[i])], ch[(ch.dataset == ds) & (ch.method == base.method)])
             df.loc[i, ['p_users', 'p_seeds']] = t['p_users'], t['p_seeds']
             df.loc[i, 'vs'] = base.method
@@ -101,17 +100,17 @@ def compare_markdown(df:pd.DataFrame, legend:bool=True) -> str:
     for ds, g in df.groupby('dataset', sort=False):
         head = ['method', 'seeds', 'epochs (best/run)'] + (['valid Recall@10'] if valid else []) + ['Recall@10', 'NDCG@10', 'NDCG@10 paper-style'] + (['paper Recall@10', 'paper NDCG@10'] if paper else []) + ['p (users)', 'p (seeds)']
         lines = [f"**{ds}**", '', '| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
-        ranks = {m: g[f'{m} mean'].rank(ascending=False, method='min') - 1 for m in METRICS + (('valid recall@10',) if valid else ())}
+        ranks = {m: g[f'{m} mean'].rank(ascending=False, method='min') - 1 for m in HEADLINE + (('valid recall@10',) if valid else ())}
         for i, r in g.iterrows():
             ep = r.epochs + (' (time limit)' if 'time limit' in str(r.stopped) else '')
-            cells = [r.method, str(r.seeds), ep] + [_cell(r[f'{m} mean'], r[f'{m} std'], r.seeds, ranks[m][i]) for m in (('valid recall@10',) if valid else ())] + [_cell(r[f'{m} mean'], r[f'{m} std'], r.seeds, ranks[m][i]) for m in METRICS]
+            cells = [r.method, str(r.seeds), ep] + [_cell(r[f'{m} mean'], r[f'{m} std'], r.seeds, ranks[m][i]) for m in (('valid recall@10',) if valid else ())] + [_cell(r[f'{m} mean'], r[f'{m} std'], r.seeds, ranks[m][i]) for m in HEADLINE]
             if paper: cells += ['—' if np.isnan(r[f'paper {m}']) else f"{r[f'paper {m}']:.4f}" for m in ('recall@10', 'ndcg@10')]
             up = r.get('delta', 0) > 0
             pv = lambda p: '' if np.isnan(p) else f"{p:.2g}" + ('*' if p <= 0.01 and up else '' if up else ' (lower)')
             cells += [pv(r.p_users) + (f" vs {r.vs}" if isinstance(r.get('vs'), str) and not np.isnan(r.p_users) else ''), pv(r.p_seeds)]
             lines.append('| ' + ' | '.join(cells) + ' |')
         out.append('\n'.join(lines))
-    return '\n\n'.join(out) + ('' if not legend else "\n\nBest in each column in bold, second underlined; epochs: mean best and run epochs of the model selection ('time limit': at least one seed was stopped by its time budget, not converged). p: paired t-test of MA-GNN's test Recall@10 against the best baseline on validation, over test users (averaged over seeds) and over seeds; * where p ≤ 0.01 and MA-GNN is the higher, '(lower)' where it is the lower.")
+    return '\n\n'.join(out) + ('' if not legend else "\n\nBest in each column in bold, second underlined; epochs: mean best and run epochs of the model selection ('time limit': at least one seed was stopped by its time budget, not converged). p: paired t-test of MA-GNN's test Recall@10 against the best baseline on validation, over test users (averaged over seeds) and over seeds; * where p ≤ 0.01 and MA-GNN is the higher, '(lower)' where it is the lower.\n" + notes())
 
 def compare(paths, # sweep or run folders (searched recursively)
             paper:bool=False, csv:str|Path|None=None,

@@ -12,7 +12,8 @@ from .core import MagnnError, Seqs
 from .sampler import contexts
 
 # %% auto #0
-__all__ = ['METRICS', 'csr_rows', 'rank_metrics', 'metrics_reference', 'model_device', 'user_metrics', 'evaluate']
+__all__ = ['METRICS', 'HEADLINE', 'NOTES', 'csr_rows', 'rank_metrics', 'metrics_reference', 'model_device', 'user_metrics',
+           'evaluate']
 
 # %% ../nbs/04_evaluate.ipynb #cc033ef2
 def csr_rows(indptr:torch.Tensor, # long [n_users+1], CSR offsets
@@ -42,7 +43,12 @@ def _fix_ties(vals:torch.Tensor, # [B, K] the top-K shifted scores, descending
     return (pos - start) < cnt.gather(1, run)
 
 # %% ../nbs/04_evaluate.ipynb #52334d4b
-METRICS = ('recall', 'ndcg', 'ndcg_paper', 'hit')
+METRICS = ('recall', 'ndcg', 'ndcg_paper', 'hit')          # every metric, at every K of `ks`
+HEADLINE = ('recall@10', 'ndcg@10', 'ndcg_paper@10')       # the ones every table shows and each run keeps per test user
+NOTES = dict(  # one line each, printed under the tables that show them
+    ndcg_paper="ndcg_paper: NDCG over the ideal DCG of K hits (the paper's code), not of min(K, targets): below ndcg, and it falls as K grows",
+    test_vs_valid="test can sit above validation: test targets are the last 20% of each sequence (validation: 10% of the rest), "
+                  "and the test input adds the validation items")
 
 def _check_ks(ks) -> tuple[int, ...]:
     try: ks = tuple(sorted({int(k) for k in ks}))

@@ -13,7 +13,7 @@ import torch
 from .core import MagnnError
 from .sampler import contexts
 from .graph import item_graph
-from .train import load_run
+from .runs import load_run
 from .models.magnn import MAGNN
 
 # %% auto #0

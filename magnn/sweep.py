@@ -8,6 +8,8 @@ import itertools, json, os, random, re, sys, time
 from dataclasses import dataclass, asdict
 from pathlib import Path
 from .core import MagnnError, write_json
+from .evaluate import HEADLINE
+from .runs import run_state
 
 # %% auto #0
 __all__ = ['parse_space', 'trials', 'trial_name', 'Sweep', 'open_sweep', 'run_trial', 'sweep']
@@ -98,19 +100,20 @@ def run_trial(sweep:dict,   # `asdict(Sweep)`
              ) -> dict:
     "Train (or resume, or reuse) one trial's run folder; returns its validation and test metrics at @10."
     import torch
-    from magnn.train import train, run_status
+    from magnn.train import train
+    from magnn.runs import read_run, run_state, CHECKPOINT
     if threads: torch.set_num_threads(int(threads))
     out = Path(out)
-    state = run_status(out) if (out/'config.json').exists() or (out/'status.json').exists() else None
+    state = run_state(out)
     if state == 'done':
-        res = json.loads((out/'metrics.json').read_text())
+        res = read_run(out, finished=True).metrics
     else:
         opts = {k: v for k, v in trial.items() if k != 'seed'}
-        resume = state in ('running', 'interrupted') and (out/'checkpoint.pt').exists()
+        resume = state in ('running', 'interrupted') and (out/CHECKPOINT).exists()
         kw = dict(resume=out) if resume else dict(model=sweep['model'], dataset=sweep['dataset'], epochs=sweep['epochs'],
                                                   seed=int(trial.get('seed', 0)), out=out, overrides=opts, overwrite=state is not None)
         res, _ = train(data_dir=sweep['data_dir'], device=sweep['device'], progress=False, **kw)
-    pick = lambda split: {f"{split}/{k}": res[split][k] for k in ('recall@10', 'ndcg@10', 'ndcg_paper@10')}
+    pick = lambda split: {f"{split}/{k}": res[split][k] for k in HEADLINE}
     return {**pick('valid'), **pick('test'), 'best_epoch': res['best_epoch'], 'epoch_s': res['timings']['epoch_s']}
 
 # %% ../nbs/11_sweep.ipynb #f32215e5
@@ -161,7 +164,7 @@ def sweep(s:Sweep,                # what to run
     for t in s.trials():
         name = trial_name(t, s.space)
         f = out/'trials'/name
-        (skipped if (f/'metrics.json').exists() else todo).append(dict(name=name, trial=t, out=str(f)))
+        (skipped if run_state(f) == 'done' else todo).append(dict(name=name, trial=t, out=str(f)))
     if not quiet and skipped: print(f"{len(skipped)} of {len(skipped) + len(todo)} trials finished already: not run again", flush=True)
     if not todo: return dict(done=[], failed=[], skipped=[x['name'] for x in skipped], left=[])
     address = address or os.environ.get('RAY_ADDRESS')

@@ -4,25 +4,25 @@
 
 # %% ../nbs/06_train.ipynb #991bfd0e
 from __future__ import annotations
-import copy, json, math, os, random, shutil, signal, tempfile, time, datetime, threading
+import copy, json, math, os, platform, random, signal, time, datetime, threading
 from contextlib import nullcontext, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import torch
 from tqdm.auto import tqdm
-from .core import MagnnError, Seqs, seed_everything, get_device, write_json, atomic_path, env_info
-from .config import RunConfig, TrainConfig
+from .core import MagnnError, Seqs, seed_everything, get_device, atomic_path
+from .config import RunConfig, TrainConfig, DATASET_DEFAULTS
 from .contract import Recommender, bpr_loss
 from .models import get_model, make_config, make_model
 from .sampler import NegativeSampler
 from .evaluate import evaluate, user_metrics
+from .runs import RunWriter, read_run, load_run_data, check_data, data_record, new_run_dir, load_run
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'USER_METRICS', 'train_step', 'train_epoch', 'RowAdam', 'make_optimizer', 'EarlyStopping',
-           'save_checkpoint', 'load_checkpoint', 'fingerprint', 'check_seed', 'prepare_out', 'set_status', 'run_status',
-           'Interrupted', 'Session', 'setup', 'run_epoch', 'evaluate_run', 'retrain', 'write_config', 'write_users',
-           'read_users', 'write_result', 'fit', 'read_run', 'load_run_data', 'load_run', 'refit_run', 'train']
+__all__ = ['train_step', 'train_epoch', 'RowAdam', 'make_optimizer', 'EarlyStopping', 'save_checkpoint', 'load_checkpoint',
+           'check_seed', 'check_epochs', 'Clock', 'Interrupted', 'Session', 'setup', 'run_epoch', 'evaluate_run',
+           'retrain', 'fit', 'fit_run', 'refit_run', 'train']
 
 # %% ../nbs/06_train.ipynb #bbc82f65
 from typing import Callable
@@ -142,75 +142,51 @@ def _set_rng_state(st:dict, gen:torch.Generator):
     torch.set_rng_state(st['torch']); gen.set_state(st['gen'])
     if 'cuda' in st and torch.cuda.is_available(): torch.cuda.set_rng_state_all(st['cuda'])
 
-def save_checkpoint(path:Path, model, opt, stopper:EarlyStopping, epoch:int, log:list, gen:torch.Generator):
+_CKPT_KEYS = ('model', 'opt', 'stopper', 'epoch', 'log', 'rng')
+
+def save_checkpoint(path:Path, model, opt, stopper:EarlyStopping, epoch:int, log:list, gen:torch.Generator,
+                    extra:dict|None=None): # e.g. the run's config and its sessions so far
     "Write everything needed to resume after `epoch`, atomically."
     with atomic_path(path) as tmp:
         torch.save(dict(model=model.state_dict(), opt=opt.state_dict(), stopper=stopper.state_dict(), epoch=epoch,
-                        log=log, rng=_rng_state(gen)), tmp)
+                        log=log, rng=_rng_state(gen), **(extra or {})), tmp)
 
-def load_checkpoint(path:Path, model, opt, stopper:EarlyStopping, gen:torch.Generator) -> tuple[int, list]:
-    "Restore a checkpoint into `model`, `opt`, `stopper` and the random states; returns (epoch, log)."
+def load_checkpoint(path:Path, model, opt, stopper:EarlyStopping, gen:torch.Generator,
+                    config:dict|None=None, # the run's flat config: a checkpoint of another is refused
+                   ) -> tuple[int, list, dict]:
+    "Restore a checkpoint into `model`, `opt`, `stopper` and the random states; returns (epoch, log, the checkpoint's other entries)."
+    again = "start the run again with --overwrite"
     try: ck = torch.load(path, map_location=model.device, weights_only=True)
-    except Exception as e: raise MagnnError(f"cannot read the checkpoint {path} ({type(e).__name__}); start the run again with --overwrite") from None
-    model.load_state_dict(ck['model']); opt.load_state_dict(ck['opt']); stopper.load_state_dict(ck['stopper'])
-    _set_rng_state({**ck['rng'], 'torch': ck['rng']['torch'].cpu(), 'gen': ck['rng']['gen'].cpu()}, gen)
-    return ck['epoch'], ck['log']
+    except Exception as e: raise MagnnError(f"cannot read the checkpoint {path} ({type(e).__name__}); {again}") from None
+    missing = [k for k in _CKPT_KEYS if not isinstance(ck, dict) or k not in ck]
+    if missing: raise MagnnError(f"the checkpoint {path} lacks {', '.join(missing)}; {again}")
+    if config is not None and ck.get('config', config) != config: raise MagnnError(f"the checkpoint {path} is from another config than the run's; {again}")
+    try:
+        model.load_state_dict(ck['model']); opt.load_state_dict(ck['opt']); stopper.load_state_dict(ck['stopper'])
+        _set_rng_state({**ck['rng'], 'torch': ck['rng']['torch'].cpu(), 'gen': ck['rng']['gen'].cpu()}, gen)
+    except (RuntimeError, KeyError, ValueError, TypeError, IndexError, AttributeError) as e:
+        raise MagnnError(f"the checkpoint {path} does not fit the run ({type(e).__name__}: {str(e).splitlines()[0][:120]}); {again}") from None
+    return ck['epoch'], ck['log'], {k: v for k, v in ck.items() if k not in _CKPT_KEYS}
 
 # %% ../nbs/06_train.ipynb #6cf158a9
-RUN_FILES = ('config.json', 'status.json', 'checkpoint.pt', 'metrics.json', 'log.jsonl', 'env.json', 'model.pt')
-
-def fingerprint(dataset) -> str:
-    "A sha256 of a dataset's sequences (what a model trains and is tested on): `Dataset.fingerprint`."
-    return dataset.fingerprint()
-
 def check_seed(seed):
-    "Raise `MagnnError` unless `seed` is a whole number >= 0."
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0: raise MagnnError(f"--seed {seed}: a seed is a whole number >= 0")
+    "Raise `MagnnError` unless `seed` is a whole number in [0, 2**63) (what torch can seed)."
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**63:
+        raise MagnnError(f"--seed {seed}: a seed is a whole number >= 0 and < 2**63")
 
-def _writable(out:Path):
-    "Raise `MagnnError` unless a run folder can be made at `out` (tried for real, then left as it was)."
-    for p in [out, *out.parents]:
-        if p.exists():
-            if not p.is_dir(): raise MagnnError(f"--out {out}: {p} is a file, not a folder; choose another --out")
-            break
-    missing = [p for p in [out, *out.parents] if not p.exists()]
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        tempfile.TemporaryFile(dir=out).close()
-    except OSError as e: raise MagnnError(f"--out {out}: cannot write there ({e.strerror or e}); choose another --out") from None
-    finally:
-        for p in missing:
-            try: p.rmdir()
-            except OSError: pass
+def check_epochs(epochs):
+    "Raise `MagnnError` unless `epochs` is a whole number >= 1."
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1: raise MagnnError(f"--epochs {epochs} must be a whole number >= 1")
 
-def prepare_out(out:str|Path, # the run folder
-                resume:bool=False,   # continue the run already there
-                overwrite:bool=False # replace the run already there
-               ) -> Path:
-    "Check (and for `overwrite`, empty) a run folder before anything is trained."
-    out = Path(out); _writable(out)
-    has = out.is_dir() and any(out.iterdir())
-    if resume:
-        if not (out/'config.json').is_file(): raise MagnnError(f"{out} holds no run to resume (no config.json); train it first")
-        return out
-    if has:
-        if not overwrite:
-            raise MagnnError(f"{out} already holds a run; resume it (magnn train --resume {out}), or pass --overwrite, or choose another --out")
-        if not any((out/f).exists() for f in RUN_FILES):
-            raise MagnnError(f"{out} is a folder with other files, not a run folder; --overwrite only replaces run folders")
-        shutil.rmtree(out)
-    return out
-
-def set_status(out:Path|None, state:str, **extra):
-    "Record the run's state (running, done, failed, interrupted) in `status.json`."
-    if out is not None: write_json(out/'status.json', dict(state=state, time=datetime.datetime.now().isoformat(timespec='seconds'), **extra))
-
-def run_status(run:str|Path) -> str:
-    "A run folder's state: its status.json ('incomplete' if it says done but metrics.json is gone), or 'done' for older folders with a metrics.json, else 'unknown'."
-    run = Path(run)
-    try: state = json.loads((run/'status.json').read_text())['state']
-    except Exception: state = 'done' if (run/'metrics.json').is_file() else 'unknown'
-    return 'incomplete' if state == 'done' and not (run/'metrics.json').is_file() else state
+class Clock:
+    "Wall and process CPU seconds of a run over all its sessions (those before, as its checkpoint recorded them, and this one)."
+    def __init__(self, past:list|None=None):
+        self.past, self.w0, self.c0 = list(past or []), time.perf_counter(), time.process_time()
+        self.start = dict(started=datetime.datetime.now().isoformat(timespec='seconds'), host=platform.node(), load_start=os.getloadavg()[0])
+    def session(self) -> dict: return {**self.start, 'wall_s': time.perf_counter() - self.w0, 'cpu_s': time.process_time() - self.c0, 'load_end': os.getloadavg()[0]}
+    def sessions(self) -> list[dict]: return self.past + [self.session()]
+    def wall(self) -> float: return sum(s['wall_s'] for s in self.past) + time.perf_counter() - self.w0
+    def cpu(self) -> float: return sum(s['cpu_s'] for s in self.past) + time.process_time() - self.c0
 
 # %% ../nbs/06_train.ipynb #971bd65d
 class Interrupted(MagnnError):
@@ -248,10 +224,12 @@ def setup(cfg:RunConfig, dataset, inp:Seqs, device:torch.device, seed:int) -> Se
     groups = model.param_groups()
     return Session(model, examples, negatives, make_optimizer(groups, cfg.train, device) if groups else None, gen, device)
 
-def run_epoch(s:Session, cfg:RunConfig, epoch:int) -> dict:
+def run_epoch(s:Session, cfg:RunConfig, epoch:int,
+              on_batch=None, # called after each batch with the examples done (a progress bar)
+             ) -> dict:
     "Train one epoch and return its log row; raise `MagnnError` if the loss is not finite."
     te = time.perf_counter()
-    loss = train_epoch(s.model, s.examples, s.negatives, s.opt, cfg.train, s.gen)
+    loss = train_epoch(s.model, s.examples, s.negatives, s.opt, cfg.train, s.gen, on_batch)
     if s.device.type == 'cuda': torch.cuda.synchronize(s.device)
     if not math.isfinite(loss): raise MagnnError(f"training diverged at epoch {epoch} (loss {loss}); lower lr (now {cfg.train.lr})")
     return dict(epoch=epoch, loss=loss, train_s=time.perf_counter() - te)
@@ -276,45 +254,6 @@ def retrain(cfg:RunConfig, # the run's config (unchanged from model selection)
     bar = tqdm(range(1, epochs + 1), desc=f"refit {cfg.model}", disable=not progress, leave=False)
     return s.model, [{**run_epoch(s, cfg, e), 'phase': 'refit'} for e in bar]
 
-# %% ../nbs/06_train.ipynb #cf78aa8f
-def _data_record(dataset, source, data_dir) -> dict:
-    "Where a run's data came from (as given, and the folder looked in) and its content hash."
-    src = str(source) if source is not None else dataset.name
-    if Path(src).exists(): src = str(Path(src).resolve())
-    return dict(source=src, data_dir=str(Path(data_dir).resolve()) if data_dir else None, fingerprint=fingerprint(dataset))
-
-def write_config(out:Path, cfg:RunConfig, dataset, seed:int, device, data:dict|None=None):
-    "Write `config.json`: model, dataset and its origin, seed, device, every option (flat, by its command-line name)."
-    write_json(out/'config.json', dict(model=cfg.model, dataset=dataset.name, dataset_stats=dataset.stats(), seed=seed,
-               device=str(device), config=cfg.flat(), data=data or _data_record(dataset, None, None),
-               created=datetime.datetime.now().isoformat(timespec='seconds')))
-
-USER_METRICS = ('recall@10', 'ndcg@10', 'ndcg_paper@10')   # kept per test user, for paired significance tests
-
-def write_users(path:Path, users:dict):
-    "Each test user's Recall/NDCG@10 as a gzipped CSV (user id, then `USER_METRICS`): what `magnn compare`'s paired t-test reads."
-    import gzip
-    cols = ['user', *USER_METRICS]
-    rows = zip(*(users[c].tolist() for c in cols))
-    text = ','.join(cols) + '\n' + ''.join(f"{u},{a:.6g},{b:.6g},{c:.6g}\n" for u, a, b, c in rows)
-    with atomic_path(path) as tmp: tmp.write_bytes(gzip.compress(text.encode(), mtime=0))
-
-def read_users(path:Path) -> dict[str, np.ndarray]:
-    "What `write_users` wrote: {'user': ids, 'recall@10': ..., ...}."
-    import gzip, io
-    a = np.loadtxt(io.BytesIO(gzip.decompress(Path(path).read_bytes())), delimiter=',', skiprows=1, ndmin=2)
-    return {'user': a[:, 0].astype(np.int64), **{m: a[:, i + 1] for i, m in enumerate(USER_METRICS)}}
-
-def write_result(out:Path, model:Recommender, res:dict, log:list, device, users:dict|None=None):
-    "Write the log, the environment, the per-user test metrics, the final weights, then `metrics.json` (last: it marks a finished run)."
-    with atomic_path(out/'log.jsonl') as tmp: tmp.write_text(''.join(json.dumps(r) + '\n' for r in log))
-    if users is not None: write_users(out/'test_users.csv.gz', users)
-    write_json(out/'env.json', env_info(device))
-    with atomic_path(out/'model.pt') as tmp: torch.save(dict(state_dict=model.state_dict(), config=json.loads((out/'config.json').read_text())), tmp)
-    write_json(out/'metrics.json', res)
-    (out/'checkpoint.pt').unlink(missing_ok=True)
-    set_status(out, 'done')
-
 # %% ../nbs/06_train.ipynb #0d194719
 def fit(model:str|RunConfig,   # a registered model name, or a run config
         dataset,               # a `magnn.data.Dataset`
@@ -324,59 +263,70 @@ def fit(model:str|RunConfig,   # a registered model name, or a run config
         out:str|Path|None=None, # run folder to write (None: write nothing)
         progress:bool=True,    # show a tqdm progress bar
         resume:bool=False,     # continue the run in `out` from its checkpoint
-        overwrite:bool=False,  # replace a run already in `out`
+        overwrite:bool=False,  # replace a run already in `out` (once the new one has started)
         data:dict|None=None,   # where the data came from (recorded in config.json)
        ) -> dict:
-    "Train with early stopping on validation NDCG@10, evaluate on test, and write the run folder."
+    "Train with early stopping on validation NDCG@10, evaluate on test, and write the run folder: checks the arguments, then `fit_run`."
     if isinstance(model, RunConfig): cfg = model
     elif cfg is None: cfg = make_config(model)
     check_seed(seed)
-    t0 = time.perf_counter()
     dev = get_device(device)
-    out = prepare_out(out, resume, overwrite) if out is not None else None
+    if out is None: return fit_run(cfg, dataset, dev, seed, None, progress)
+    with RunWriter(out, resume, overwrite) as w: return fit_run(cfg, dataset, dev, seed, w, progress, data)
+
+def fit_run(cfg:RunConfig, dataset, dev:torch.device, seed:int,
+            w:RunWriter|None=None, # the open run folder (None: write nothing)
+            progress:bool=True, data:dict|None=None) -> dict:
+    "`fit` once its arguments are checked and its folder is open: model selection, the final model, the test."
+    clock = Clock()
     split = dataset.split()
     v_inp, v_tgt = split.stage('valid')
     if v_inp.nnz == 0: raise MagnnError(f"dataset {dataset.name!r} has no training interactions after the split; it is too small to train on")
     s = setup(cfg, dataset, v_inp, dev, seed)
-    stopper, log, start = EarlyStopping(cfg.train.patience), [], 1
-    ckpt = out/'checkpoint.pt' if out is not None else None
-    if out is not None:
-        if resume and ckpt.is_file() and s.opt is not None: start, log = load_checkpoint(ckpt, s.model, s.opt, stopper, s.gen); start += 1
-        if not (resume and (out/'config.json').is_file()): write_config(out, cfg, dataset, seed, dev, data)
-        set_status(out, 'running')
-    t_data = time.perf_counter() - t0
+    stopper, log, start, flat = EarlyStopping(cfg.train.patience), [], 1, cfg.flat()
+    if w is not None:
+        if w.resume and w.checkpoint.is_file() and s.opt is not None:
+            start, log, extra = load_checkpoint(w.checkpoint, s.model, s.opt, stopper, s.gen, flat); start += 1
+            clock.past = extra.get('sessions', [])   # the time before counts: timings and time limit are the whole run's
+        if not w.resume: w.write_config(cfg, dataset, seed, dev, data)
+        w.status('running')
+    t_data = clock.session()['wall_s']
     stopped = None   # why model selection ended: 'epochs', 'patience' or 'time limit'
     try:
         with _signals():
             if s.opt is not None:
                 stopped = 'patience' if stopper.stop else 'epochs'
                 bar = tqdm(range(start, cfg.train.epochs + 1), desc=cfg.model, disable=not progress, leave=False)
+                batches = tqdm(total=len(s.examples), unit='ex', disable=not progress, leave=False)   # moves within an epoch
                 for epoch in bar:
                     if stopper.stop: break
-                    row = run_epoch(s, cfg, epoch)
+                    batches.reset(); batches.set_description(f"epoch {epoch}")
+                    row = run_epoch(s, cfg, epoch, lambda done: batches.update(done - batches.n))
+                    if w is not None: w.started()   # one epoch trained with a finite loss: an overwritten run is replaced now
                     if epoch % cfg.eval.eval_every == 0 or epoch == cfg.train.epochs:
                         tv = time.perf_counter(); row['valid'] = evaluate_run(s.model, v_inp, v_tgt, cfg); row['eval_s'] = time.perf_counter() - tv
                         stopper.step(epoch, row['valid'], s.model)
                         bar.set_postfix(loss=f"{row['loss']:.4f}", ndcg10=f"{row['valid']['ndcg@10']:.4f}", best=f"{stopper.best:.4f}@{stopper.best_epoch}")
                         log.append(row)
-                        if ckpt is not None: save_checkpoint(ckpt, s.model, s.opt, stopper, epoch, log, s.gen)
+                        if w is not None: save_checkpoint(w.checkpoint, s.model, s.opt, stopper, epoch, log, s.gen, dict(config=flat, sessions=clock.sessions()))
                     else: log.append(row)
                     if stopper.stop: stopped = 'patience'; break
                     tl = cfg.train.time_limit
-                    if tl is not None and stopper.best_state is not None and time.perf_counter() - t0 > tl: stopped = 'time limit'; break
+                    if tl is not None and stopper.best_state is not None and clock.wall() > tl: stopped = 'time limit'; break
+                batches.close()
                 s.model.load_state_dict(stopper.best_state)
-            res, model, refit_log, users = _finish(s, cfg, dataset, split, stopper, log, stopped, seed, t0, t_data, progress)
+            res, model, refit_log, users = _finish(s, cfg, dataset, split, stopper, log, stopped, seed, clock, t_data, progress)
+            if w is not None: w.started(); w.write_result(model, res, log + refit_log, dev, users)
     except KeyboardInterrupt:
-        set_status(out, 'interrupted')
-        where = f"; resume with: magnn train --resume {out}" if out is not None else ''
+        if w is not None and w.is_started: w.status('interrupted')
+        where = '' if w is None else f"; resume with: magnn train --resume {w.out}" if w.is_started else f"; nothing written to {w.out}"
         raise Interrupted(f"interrupted{where}") from None
     except BaseException as e:
-        set_status(out, 'failed', error=f"{type(e).__name__}: {e}")
+        if w is not None and w.is_started: w.status('failed', error=f"{type(e).__name__}: {e}")
         raise
-    if out is not None: write_result(out, model, res, log + refit_log, dev, users)
     return res
 
-def _finish(s:Session, cfg, dataset, split, stopper, log, stopped, seed, t0, t_data, progress):
+def _finish(s:Session, cfg, dataset, split, stopper, log, stopped, seed, clock:Clock, t_data:float, progress):
     "Steps 2 and 3: test the selected (or retrained) model; returns (metrics, model, refit log, per-user test metrics)."
     model, dev = s.model, s.device
     t_inp, t_tgt = split.stage('test')
@@ -391,52 +341,12 @@ def _finish(s:Session, cfg, dataset, split, stopper, log, stopped, seed, t0, t_d
     res = dict(model=cfg.model, dataset=dataset.name, seed=seed, best_epoch=stopper.best_epoch, epochs_run=n, stopped=stopped,
                valid=valid, test=test,
                timings=dict(data_s=t_data, train_s=t_train, eval_s=t_eval, test_eval_s=t_test,
-                            epoch_s=t_train / n if n else 0., total_s=time.perf_counter() - t0))
+                            epoch_s=t_train / n if n else 0., total_s=clock.wall(), cpu_s=clock.cpu()),
+               sessions=clock.sessions())
     if cfg.train.refit: res.update(refit_epochs=len(refit_log)); res['timings']['refit_s'] = sum(r['train_s'] for r in refit_log)
     return res, model, refit_log, users
 
 # %% ../nbs/06_train.ipynb #b3fa0fce
-def read_run(run:str|Path) -> tuple[dict, dict|None]:
-    "(config.json, metrics.json or None) of a run folder, with one-line errors for missing or broken files."
-    run = Path(run)
-    if not run.is_dir(): raise MagnnError(f"no run folder at {run}; give a folder written by `magnn train`")
-    def _read(name):
-        f = run/name
-        if not f.is_file(): return None
-        try: return json.loads(f.read_text())
-        except (json.JSONDecodeError, UnicodeDecodeError): raise MagnnError(f"{f} is truncated or not JSON; the run is damaged: train it again with --overwrite") from None
-    conf = _read('config.json')
-    if conf is None: raise MagnnError(f"{run} is not a run folder (no config.json); give a folder written by `magnn train`")
-    if not isinstance(conf, dict) or not {'model', 'dataset', 'config'} <= set(conf):
-        raise MagnnError(f"{run/'config.json'} lacks model/dataset/config; the run is damaged: train it again with --overwrite")
-    return conf, _read('metrics.json')
-
-def load_run_data(conf:dict, data_dir:str|None=None):
-    "The dataset a run was trained on: from its recorded source, checked against its content hash."
-    from magnn.datasets import load_dataset
-    rec = conf.get('data') or {}
-    src = rec.get('source') or conf['dataset']
-    ds = load_dataset(src, data_dir=data_dir or rec.get('data_dir'))
-    want = rec.get('fingerprint')
-    if want is not None and fingerprint(ds) != want:
-        raise MagnnError(f"the data at {src!r} changed since the run was trained (content hash differs); give the original data with --data-dir")
-    if want is None and ds.stats() != conf.get('dataset_stats'):
-        raise MagnnError(f"the dataset {ds!r} is not the one the run was trained on ({conf['dataset']}: {conf.get('dataset_stats')})")
-    return ds
-
-def load_run(run:str|Path, # a finished run folder
-             data_dir:str|None=None, # where to look for the data (default: where the run found it)
-             device:str='cpu',
-            ) -> tuple[Recommender, object, dict]:
-    "(model with its final weights and the test-time context, dataset, config.json) of a finished run."
-    conf, res = read_run(run)
-    if res is None: raise MagnnError(f"{run} is not finished (no metrics.json; state {run_status(run)}); resume it with magnn train --resume {run}")
-    ds, cfg, dev = load_run_data(conf, data_dir), make_config(conf['model'], conf['config']), get_device(device)
-    model = make_model(cfg, ds.n_users, ds.n_items)
-    sd = torch.load(Path(run)/'model.pt', map_location=dev, weights_only=True)['state_dict']
-    model.load_state_dict(sd); model.fit_context(ds.split().stage('test')[0]); model.to(dev).eval()
-    return model, ds, conf
-
 def refit_run(run:str|Path, # a finished run folder (config.json and metrics.json)
               dataset=None, # the `Dataset` it was trained on (default: the recorded source)
               data_dir:str|None=None, # where to look for the data (default: where the run found it)
@@ -447,68 +357,74 @@ def refit_run(run:str|Path, # a finished run folder (config.json and metrics.jso
               overwrite:bool=False, # replace a run already in `out`
              ) -> tuple[dict, Path]:
     "Retrain a run's model on train + validation for its best epoch count and test it; returns (results, folder)."
-    run = Path(run)
-    conf, res = read_run(run)
-    if res is None: raise MagnnError(f"{run} is not a finished run folder (no metrics.json); finish it first (magnn train --resume {run})")
-    if conf['config'].get('refit'): raise MagnnError(f"{run} is already retrained on train+validation (its config has refit=True)")
-    if not res.get('best_epoch'): raise MagnnError(f"{run} ({conf['model']}) has no trained parameters: there is nothing to retrain")
+    r = read_run(run, finished=True)
+    if r.options.get('refit'): raise MagnnError(f"{r.path} is already retrained on train+validation (its config has refit=True)")
+    if not r.metrics['best_epoch']: raise MagnnError(f"{r.path} ({r.model}) has no trained parameters: there is nothing to retrain")
+    out = Path(out) if out is not None else r.path/'refit'
+    if out.resolve() == r.path.resolve() or out.resolve() in r.path.resolve().parents:
+        raise MagnnError(f"--out {out} would replace the run being retrained ({r.path}); choose another --out (default: RUN/refit)")
     if seed is not None: check_seed(seed)
-    if dataset is None: dataset = load_run_data(conf, data_dir)
-    elif fingerprint(dataset) != conf.get('data', {}).get('fingerprint', fingerprint(dataset)) or dataset.stats() != conf['dataset_stats']:
-        raise MagnnError(f"the dataset {dataset!r} is not the one {run} was trained on ({conf['dataset']}: {conf['dataset_stats']})")
-    out = prepare_out(Path(out) if out is not None else run/'refit', overwrite=overwrite)
-    cfg = make_config(conf['model'], {**conf['config'], 'refit': True})
-    dev, t0 = get_device(device), time.perf_counter()
+    log, cfg, dev = r.log(), r.run_config().replace(refit=True), get_device(device)   # a damaged log fails here, before anything is written
+    if dataset is None: dataset = load_run_data(r, data_dir)
+    else: check_data(r, dataset)
+    seed = r.seed if seed is None else int(seed)
+    res = r.metrics
+    clock = Clock(res.get('sessions') or [dict(wall_s=res['timings'].get('total_s', 0.), cpu_s=res['timings'].get('cpu_s', 0.))])
     t_inp, t_tgt = dataset.split().stage('test')
-    seed = res['seed'] if seed is None else int(seed)
-    write_config(out, cfg, dataset, seed, dev, conf.get('data')); set_status(out, 'running')
-    try:
-        model, refit_log = retrain(cfg, dataset, t_inp, res['best_epoch'], dev, seed, progress)
-        tt = time.perf_counter(); test, users = evaluate_run(model, t_inp, t_tgt, cfg, per_user=True)
-    except BaseException as e: set_status(out, 'failed', error=f"{type(e).__name__}: {e}"); raise
-    timings = {**res['timings'], 'test_eval_s': time.perf_counter() - tt, 'refit_s': sum(r['train_s'] for r in refit_log),
-               'total_s': res['timings']['total_s'] + time.perf_counter() - t0}
-    new = {**res, 'seed': seed, 'test': test, 'refit_epochs': len(refit_log), 'refit_from': str(run), 'timings': timings}
-    log = [json.loads(l) for l in (run/'log.jsonl').read_text().splitlines()] if (run/'log.jsonl').is_file() else []
-    write_result(out, model, new, log + refit_log, dev, users)
+    with RunWriter(out, overwrite=overwrite) as w:
+        w.write_config(cfg, dataset, seed, dev, r.conf.get('data')); w.status('running')
+        try:
+            with _signals():
+                model, refit_log = retrain(cfg, dataset, t_inp, res['best_epoch'], dev, seed, progress)
+                w.started()
+                tt = time.perf_counter(); test, users = evaluate_run(model, t_inp, t_tgt, cfg, per_user=True)
+                timings = {**res['timings'], 'test_eval_s': time.perf_counter() - tt, 'refit_s': sum(x['train_s'] for x in refit_log),
+                           'total_s': clock.wall(), 'cpu_s': clock.cpu()}
+                new = {**res, 'seed': seed, 'test': test, 'refit_epochs': len(refit_log), 'refit_from': str(r.path), 'timings': timings,
+                       'sessions': clock.sessions()}
+                w.write_result(model, new, log + refit_log, dev, users)
+        except KeyboardInterrupt: raise Interrupted(f"interrupted; nothing kept in {out}" if not w.is_started else f"interrupted; {out} is not finished") from None
+        except BaseException as e:
+            if w.is_started: w.status('failed', error=f"{type(e).__name__}: {e}")
+            raise
     return new, out
 
 # %% ../nbs/06_train.ipynb #ac6d2fb6
-def train(model:str='magnn', # a registered model name
-          dataset='synthetic', # a dataset name, a folder of the authors' pickles, or a `Dataset`
+def train(model:str|None=None, # a registered model name (default magnn)
+          dataset=None, # a dataset name, a folder of the authors' pickles, or a `Dataset` (default synthetic)
           data_dir:str|None=None, # where to look for the data (else $MAGNN_DATA, the cache)
           epochs:int|None=None, # maximum epochs (default: the config's)
           device:str='auto', # 'auto', 'cpu' or 'cuda'
-          seed:int=0, # the run's seed
-          out:str|Path|None=None, # run folder (None: runs/<dataset>/<model>/<time>-seed<seed>)
+          seed:int|None=None, # the run's seed (default 0)
+          out:str|Path|None=None, # run folder (None: a new runs/<dataset>/<model>/<time>-seed<seed>)
           overrides:list[str]|dict|None=None, # options as `key=value` strings or a dict
           progress:bool=True, # show progress bars
-          time_limit:float|None=None, # seconds of model selection (same as the option time_limit=...)
-          resume:str|Path|None=None, # a run folder to continue (its config, seed and data; other arguments are ignored)
-          overwrite:bool=False, # replace a run already in `out`
+          time_limit:float|None=None, # seconds of model selection, the whole run's (same as the option time_limit=...)
+          resume:str|Path|None=None, # a run folder to continue (its own config, seed and data; nothing else may be given)
+          overwrite:bool=False, # replace a run already in `out`, once the new one has started
          ) -> tuple[dict, Path]:
-    "Load data, build the model's config, `fit`, and write a run folder; returns (results, folder)."
+    "Load data, build the model's config, `fit_run`, and write a run folder; returns (results, folder)."
     from magnn.datasets import load_dataset
     if resume is not None:
-        conf, res = read_run(resume)
-        if res is not None and run_status(resume) == 'done': raise MagnnError(f"{resume} is finished already; nothing to resume")
-        ds = load_run_data(conf, data_dir)
-        cfg = make_config(conf['model'], conf['config'])
-        return fit(cfg, ds, device=device, seed=conf['seed'], out=resume, progress=progress, resume=True, data=conf.get('data')), Path(resume)
-    get_model(model)
+        given = {'--model': model, '--dataset': dataset, '--epochs': epochs, '--seed': seed, '--out': out, '--time-limit': time_limit,
+                 'key=value options': overrides or None, '--overwrite': overwrite or None}
+        given = [k for k, v in given.items() if v is not None]
+        if given: raise MagnnError(f"--resume continues a run with its own settings and folder; it cannot take {', '.join(given)} (start a new run instead)")
+        dev = get_device(device)
+        with RunWriter(resume, resume=True) as w:
+            r = read_run(resume)
+            return fit_run(r.run_config(), load_run_data(r, data_dir), dev, r.seed, w, progress), Path(resume)
+    model, dataset, seed = model or 'magnn', 'synthetic' if dataset is None else dataset, 0 if seed is None else seed
     check_seed(seed)
-    given = dict(RunConfig.parse(get_model(model).config_cls, overrides or []))
-    if epochs is not None:
-        if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1: raise MagnnError(f"--epochs {epochs} must be a whole number >= 1")
-        given['epochs'] = epochs
+    if epochs is not None: check_epochs(epochs)
+    dev = get_device(device)
+    hyper_cls = get_model(model).config_cls   # the one lookup of the name: its options are parsed and its config built from it
+    given = RunConfig.parse(hyper_cls, overrides or [])
+    if epochs is not None: given['epochs'] = epochs
     if time_limit is not None: given['time_limit'] = float(time_limit)
-    get_device(device)  # fail before loading data
-    name = dataset.name if not isinstance(dataset, (str, Path)) else str(dataset)
-    cfg = make_config(model, given, dataset=name if name in ('synthetic',) else Path(name).name)
-    if out is None: out = Path('runs')/Path(name).name/model/f"{datetime.datetime.now():%Y%m%d-%H%M%S}-seed{seed}"
-    prepare_out(out, overwrite=overwrite)   # before loading data: a bad --out fails at once
-    ds = load_dataset(dataset, data_dir=data_dir) if isinstance(dataset, (str, Path)) else dataset
-    if ds.name != name: cfg = make_config(model, given, dataset=ds.name)
-    data = _data_record(ds, dataset if isinstance(dataset, (str, Path)) else None, data_dir)
-    res = fit(cfg, ds, device=device, seed=seed, out=out, progress=progress, overwrite=overwrite, data=data)
-    return res, Path(out)
+    name = Path(str(dataset)).name if isinstance(dataset, (str, Path)) else dataset.name
+    with RunWriter(out if out is not None else new_run_dir(Path('runs')/name/model, seed), overwrite=overwrite) as w:
+        ds = load_dataset(dataset, data_dir=data_dir) if isinstance(dataset, (str, Path)) else dataset
+        cfg = RunConfig.of(model, hyper_cls, given, DATASET_DEFAULTS.get(ds.name))   # built once, with the dataset's defaults
+        data = data_record(ds, dataset if isinstance(dataset, (str, Path)) else None, data_dir)
+        return fit_run(cfg, ds, dev, seed, w, progress, data), w.out

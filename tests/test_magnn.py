@@ -137,9 +137,9 @@ def test_diagnostics_eq2_probes():
     assert torch.allclose(p['hbar'], hb, atol=1e-6) and torch.allclose(p['pS'], torch.cat([hb, p['p_u']], -1) @ W2.T, atol=1e-6)
 
 def test_diagnostics_options_labelled():
-    "Every option of bench/magnn_diagnostics.py has its default in magnn.results.LEGACY, so tables never pool runs that differ in one."
+    "Every option of bench/magnn_diagnostics.py has its default in magnn.runs._LEGACY (older runs upgrade with their labels), and a run's label names them, so tables never pool runs that differ in one."
     import dataclasses
-    from magnn.results import LEGACY, label
+    from magnn.runs import _LEGACY as LEGACY, label
     from magnn.models.magnn import MAGNNConfig
     mod = _diagnostics()
     own = {f.name: f.default for f in dataclasses.fields(mod.DiagConfig)}.items() - {f.name: f.default for f in dataclasses.fields(MAGNNConfig)}.items()

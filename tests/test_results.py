@@ -41,3 +41,16 @@ def test_readme_table2_matches_run_files(dataset, paper):
     if not folder.is_dir(): pytest.skip(f"no {folder}")
     table = compare(folder, paper=paper, every=True).split('\n\nBest in each column')[0]
     assert table in _shown(), f"Table 2 for {dataset} is stale: re-execute nbs/index.ipynb and nbs/reproduction.ipynb"
+
+def test_every_run_loads_once_upgraded(tmp_path):
+    "Every run folder under results/ loads through magnn.runs: an older one is upgraded once (its label kept), then read with no warning and the same tables."
+    import shutil, warnings
+    from magnn.runs import upgrade_all
+    from magnn.results import results_table
+    copy = tmp_path/'results'; shutil.copytree(RESULTS, copy, ignore=shutil.ignore_patterns('*.png', '*.pdf'))
+    with warnings.catch_warnings(): warnings.simplefilter('ignore'); before = results_table(load_runs(copy))
+    n = upgrade_all(copy)
+    with warnings.catch_warnings(): warnings.simplefilter('error'); runs = load_runs(copy)
+    assert len(runs) == sum(n.values()) == len(list(RESULTS.rglob('metrics.json')))
+    assert results_table(runs) == before
+    assert upgrade_all(copy) == dict(upgraded=0, current=len(runs))   # once
