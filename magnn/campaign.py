@@ -70,12 +70,12 @@ def check(trials:list[Trial], extra=()):
 # %% ../nbs/13_campaign.ipynb #cdbab29e
 def trial_state(out:str|Path) -> str:
     "'new', 'done', 'resume' or 'restart': what running this trial's folder means now."
-    from magnn.train import run_status
+    from magnn.runs import run_state, CHECKPOINT, CONFIG
     out = Path(out)
     if not out.is_dir() or not any(out.iterdir()): return 'new'
-    state = run_status(out)
+    state = run_state(out)
     if state == 'done': return 'done'
-    if state in ('running', 'interrupted') and (out/'checkpoint.pt').is_file() and (out/'config.json').is_file(): return 'resume'
+    if state in ('running', 'interrupted') and (out/CHECKPOINT).is_file() and (out/CONFIG).is_file(): return 'resume'
     return 'restart'
 
 # %% ../nbs/13_campaign.ipynb #2cef7c33
@@ -85,7 +85,9 @@ def run_trial(spec:dict) -> dict:
     from magnn.train import train
     torch.set_num_threads(int(spec.get('threads', 1)))
     out, state = Path(spec['out']), trial_state(spec['out'])
-    if state == 'done': return json.loads((out/'metrics.json').read_text())
+    if state == 'done':
+        from magnn.runs import read_run
+        return read_run(out).metrics
     kw = dict(data_dir=spec.get('data_dir'), device=spec.get('device', 'cpu'), progress=False)
     if state == 'resume': return train(resume=out, **kw)[0]
     return train(spec['model'], spec['dataset'], seed=int(spec['seed']), out=out, overrides=spec['options'],
