@@ -282,8 +282,9 @@ def _one_line(e:Exception) -> str|None:
     if isinstance(e, CliError) or (core is not None and isinstance(e, core.MagnnError)): return str(e)
     if isinstance(e, MemoryError) or (isinstance(e, RuntimeError) and re.search(
             r"DefaultCPUAllocator|out of memory|[Cc]an't allocate memory|not enough memory|[Tt]rying to create tensor with negative dimension", str(e))):
-        first = (str(e).strip().splitlines() or [type(e).__name__])[0][:160]
-        return f"not enough memory for this configuration ({first}); choose smaller sizes (d, batch_size, ...)"
+        m = re.search(r'allocate (\d+) bytes', str(e))
+        what = f"it asks for {int(m.group(1)) / 2**30:,.1f} GiB" if m else (str(e).strip().splitlines() or [type(e).__name__])[0][:120]
+        return f"not enough memory for this configuration ({what}); choose smaller sizes (d, batch_size, ...)"
     if isinstance(e, OSError): return str(e)   # a disk that fills up, a folder that vanishes
     return None
 
