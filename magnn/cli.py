@@ -8,7 +8,7 @@ import argparse, hashlib, json, math, os, re, signal, subprocess, sys, time
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['MAX_SEED', 'FIGURE_TYPES', 'metrics_table', 'CliError', 'main', 'console']
+__all__ = ['MAX_SEED', 'FIGURE_TYPES', 'metrics_table', 'CliError', 'lab_path', 'main', 'console']
 
 # %% ../nbs/08_cli.ipynb #409af3e1
 def metrics_table(cols:dict[str, dict], # column name -> {metric: value}
@@ -233,6 +233,13 @@ def _compare(a):
     from magnn.compare import compare
     print(compare(a.runs, paper=a.paper, csv=a.csv, every=a.every, valid=a.valid))
     if a.csv: print(f"csv: {a.csv}")
+
+def lab_path(p:str|Path) -> Path:
+    "A relative path as the command line means it: under `magnn lab`, found from the folder it was started in ($MAGNN_LAB_CWD)."
+    p = Path(p).expanduser()
+    base = os.environ.get('MAGNN_LAB_CWD')
+    if base and not p.is_absolute() and not p.exists() and (Path(base)/p).exists(): return Path(base)/p
+    return p
 
 def _lab_cmd(a, cwd:str|Path|None=None) -> tuple[list[str], dict, Path]:
     "(command, environment, folder served) of `magnn lab`."
