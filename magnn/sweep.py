@@ -81,19 +81,22 @@ class Sweep:
             if not re.fullmatch(r'\d+', s) or int(s) > 2**32 - 1: raise MagnnError(f"seed={s}: a seed is a whole number from 0 to {2**32 - 1}")
         return self
 
+_NOT_IDENTITY = ('time_limit', 'device', 'data_dir')   # how and where it runs, not what it runs: a clone of results/ resumes from its own ../shared/data
+
 def open_sweep(out:Path, sweep:Sweep) -> Path:
-    "Create the sweep folder, or check that an existing one holds the same sweep."
+    "Create the sweep folder, or check that an existing one holds the same sweep (its time limit, device and data folder may differ)."
     out = Path(out)
     f = out/'sweep.json'
-    mine = {k: v for k, v in asdict(sweep).items() if k not in ('time_limit', 'device')}
+    mine = {k: v for k, v in asdict(sweep).items() if k not in _NOT_IDENTITY}
     if f.exists():
         try: theirs = json.loads(f.read_text())
         except json.JSONDecodeError: raise MagnnError(f"{f} is truncated or not JSON; remove the folder or choose another --out") from None
-        theirs = {k: v for k, v in theirs.items() if k not in ('time_limit', 'device')}
+        theirs = {k: v for k, v in theirs.items() if k not in _NOT_IDENTITY}
         if theirs != mine:
             diff = ', '.join(sorted(k for k in mine if mine.get(k) != theirs.get(k)))
             raise MagnnError(f"{out} holds another sweep (different {diff}); rerun its own command to resume it, or choose another --out")
-    elif out.exists() and any(out.iterdir()): raise MagnnError(f"{out} is not empty and holds no sweep; choose another --out")
+        return out   # resumed as it is: its sweep.json (committed, for a sweep in results/) stays untouched
+    if out.exists() and any(out.iterdir()): raise MagnnError(f"{out} is not empty and holds no sweep; choose another --out")
     write_json(f, asdict(sweep))
     return out
 

@@ -212,6 +212,8 @@ def test_readme_commands_on_a_fresh_clone(tmp_path):
         assert r.returncode == 0, f"README block failed (exit {r.returncode}):\n{script}\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}"
         if 'magnn train' in block: assert 'run folder: runs/synthetic/magnn/' in r.stdout, r.stdout
         if 'compare results/ml-100k-fig3' in block: assert '| method |' in r.stdout, r.stdout
-        if 'ml-100k-fig3' in block and have_data: assert '48 of 48 trials finished already' in r.stdout, r.stdout
+        if 'ml-100k-fig3' in block and have_data:
+            assert '48 of 48 trials finished already' in r.stdout, r.stdout
+            assert not subprocess.run(['git', 'status', '--porcelain', 'results/ml-100k-fig3'], cwd=clone, capture_output=True, text=True).stdout
     for nb in ('train', 'rep', 'fig3', 'explore', *(['fig4'] if have_data else [])):
         assert (clone/'scratch'/f'{nb}.ipynb').is_file(), f"papermill wrote no scratch/{nb}.ipynb"
