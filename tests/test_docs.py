@@ -210,8 +210,13 @@ def test_readme_commands_on_a_fresh_clone(tmp_path):
         r = subprocess.run(['bash', '-c', script], cwd=clone, env=env, capture_output=True, text=True, timeout=1200)
         print(f"--- {time.time() - t0:.0f} s:\n{script}{r.stdout[-1500:]}")
         assert r.returncode == 0, f"README block failed (exit {r.returncode}):\n{script}\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}"
-        if 'magnn train' in block: assert 'run folder: runs/synthetic/magnn/' in r.stdout, r.stdout
-        if 'compare results/ml-100k-fig3' in block: assert '| method |' in r.stdout, r.stdout
+        if '.venv/bin/magnn train' in block:   # the README's first command: a run folder with every file it promises
+            assert 'run folder: runs/synthetic/magnn/' in r.stdout, r.stdout
+            run = next((clone/'runs'/'synthetic'/'magnn').glob('*-seed0'))
+            assert {p.name for p in run.iterdir()} >= {'config.json', 'metrics.json', 'log.jsonl', 'env.json', 'model.pt'}
+            m = json.loads((run/'metrics.json').read_text())
+            assert all(0 <= m[s]['recall@10'] <= 1 and 0 <= m[s]['ndcg@10'] <= 1 for s in ('valid', 'test'))
+        if 'compare results/ml-100k-fig3' in block: assert 'Recall@10' in r.stdout and 'bprmf' in r.stdout, r.stdout
         if 'ml-100k-fig3' in block and have_data:
             assert '48 of 48 trials finished already' in r.stdout, r.stdout
             assert not subprocess.run(['git', 'status', '--porcelain', 'results/ml-100k-fig3'], cwd=clone, capture_output=True, text=True).stdout
