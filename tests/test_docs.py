@@ -168,7 +168,7 @@ README_SMALL = [
     ('python3 -m venv .venv && .venv/bin/pip install -e ".[dev]" && .venv/bin/magnn train',
      '.venv/bin/magnn train --epochs 1 --quiet'),                         # the venv is this one; one epoch
     ('.venv/bin/pytest -m "not slow"', '.venv/bin/pytest -m "not slow" --collect-only -q'),   # not the suite inside itself
-    ('.venv/bin/pytest                 #', '.venv/bin/pytest --collect-only -q #'),
+    ('.venv/bin/pytest                 #', '.venv/bin/pytest --version #'),   # the collection above proves the rest
     ('bench/gpu_session.py --out gpu-out --deadline 800', 'bench/gpu_session.py --help'),     # GPU only
     ("-p model magnn -p dataset amazon-cds $D", "-p model magnn -p dataset synthetic"),
     ("-y '{seeds: [0, 1, 2], epochs: null}'", "-y '{seeds: [0], epochs: 1}'"),
