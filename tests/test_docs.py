@@ -217,7 +217,7 @@ def test_readme_commands_on_a_fresh_clone(tmp_path):
             m = json.loads((run/'metrics.json').read_text())
             assert all(0 <= m[s]['recall@10'] <= 1 and 0 <= m[s]['ndcg@10'] <= 1 for s in ('valid', 'test'))
         if 'compare results/ml-100k-fig3' in block: assert 'Recall@10' in r.stdout and 'bprmf' in r.stdout, r.stdout
-        if 'ml-100k-fig3' in block and have_data:
+        if 'bin/magnn sweep' in block and have_data:
             assert '48 of 48 trials finished already' in r.stdout, r.stdout
             assert not subprocess.run(['git', 'status', '--porcelain', 'results/ml-100k-fig3'], cwd=clone, capture_output=True, text=True).stdout
     for nb in ('train', 'rep', 'fig3', 'explore', *(['fig4'] if have_data else [])):
