@@ -4,12 +4,11 @@
 
 # %% ../nbs/08_cli.ipynb #b5329370
 from __future__ import annotations
-import argparse, json, math, sys
+import argparse, hashlib, json, math, os, re, signal, subprocess, sys, time
 from pathlib import Path
-from .core import MagnnError
 
 # %% auto #0
-__all__ = ['metrics_table', 'main', 'console']
+__all__ = ['MAX_SEED', 'FIGURE_TYPES', 'metrics_table', 'CliError', 'lab_path', 'main', 'console']
 
 # %% ../nbs/08_cli.ipynb #409af3e1
 def metrics_table(cols:dict[str, dict], # column name -> {metric: value}
@@ -23,27 +22,43 @@ def metrics_table(cols:dict[str, dict], # column name -> {metric: value}
     return '\n'.join([head, '-' * len(head)] + body)
 
 # %% ../nbs/08_cli.ipynb #fde1a8bc
+class CliError(Exception):
+    "Bad input found on the command line itself, before the heavy modules are imported: `main` prints it like a `MagnnError`."
+
+def _fmt(base=argparse.HelpFormatter):
+    "A help formatter whose option column is wide enough that every help text starts in the same column."
+    return lambda prog: base(prog, max_help_position=34)
+
 class _Parser(argparse.ArgumentParser):
-    "An ArgumentParser whose errors are one-line `MagnnError`s."
-    def error(self, message): raise MagnnError(f"{self.prog}: {message} (see {self.prog} --help)")
+    "An ArgumentParser whose errors are one-line `CliError`s, with aligned help columns."
+    def __init__(self, *args, **kw):
+        kw.setdefault('formatter_class', _fmt())
+        super().__init__(*args, **kw)
+    def error(self, message): raise CliError(f"{self.prog}: {message} (see {self.prog} --help)")
 
-def _seed(v:str) -> int:
-    try: s = int(v)
-    except ValueError: raise argparse.ArgumentTypeError(f"--seed {v!r} is not a whole number") from None
-    if s < 0: raise argparse.ArgumentTypeError(f"--seed {s}: a seed is a whole number >= 0")
-    return s
+def _whole(flag:str, lo:int, hi:int):
+    "An argparse type: a whole number in lo..hi, else one line naming the range (`--seed 2**64`, `--epochs 1e30`)."
+    def conv(v:str) -> int:
+        try: n = int(v)
+        except ValueError: raise argparse.ArgumentTypeError(f"{flag} {v[:40]!r} is not a whole number") from None
+        if n < lo: raise argparse.ArgumentTypeError(f"{flag} {n} must be at least {lo}" if hi >= 10**6 else f"{flag} {n}: give a whole number from {lo} to {hi}")
+        if n > hi: raise argparse.ArgumentTypeError(f"{flag} {str(n)[:40]} is too large: give a whole number from {lo} to {hi}")
+        return n
+    return conv
 
-def _seconds(v:str) -> float:
-    try: s = float(v)
-    except ValueError: s = float('nan')
-    if not (s > 0 and math.isfinite(s)): raise argparse.ArgumentTypeError(f"--time-limit {v!r}: give a positive number of seconds")
-    return s
+def _decimal(flag:str, lo:float, hi:float, open_lo:bool=True, what:str='a number'):
+    "An argparse type: a finite number above `lo` (or at least `lo` when `open_lo` is False) and at most `hi`."
+    def conv(v:str) -> float:
+        try: x = float(v)
+        except ValueError: x = float('nan')
+        if not (math.isfinite(x) and (x > lo if open_lo else x >= lo) and x <= hi):
+            raise argparse.ArgumentTypeError(f"{flag} {v[:40]!r}: give {what} {'>' if open_lo else '>='} {lo:g} and at most {hi:g}")
+        return x
+    return conv
 
-def _epochs(v:str) -> int:
-    try: e = int(v)
-    except ValueError: raise argparse.ArgumentTypeError(f"--epochs {v!r} is not a whole number") from None
-    if e < 1: raise argparse.ArgumentTypeError(f"--epochs {e} must be at least 1")
-    return e
+MAX_SEED = 2**32 - 1   # numpy's seeds are 32-bit
+_seed, _epochs = _whole('--seed', 0, MAX_SEED), _whole('--epochs', 1, 10**6)
+_seconds = _decimal('--time-limit', 0, 10**9, what='a number of seconds')
 
 def _parser(epilog:str|None=None) -> argparse.ArgumentParser:
     p = _Parser(prog='magnn', description="MA-GNN sequential recommendation workbook.")
@@ -51,24 +66,24 @@ def _parser(epilog:str|None=None) -> argparse.ArgumentParser:
     d = sub.add_parser('data', help="dataset commands").add_subparsers(dest='data_cmd', required=True, metavar='{stats,download}', parser_class=_Parser)
     st = d.add_parser('stats', help="Table 1 statistics of a dataset")
     st.add_argument('dataset', help="a dataset name (amazon-cds, ml-100k, synthetic, ...) or a folder of the authors' pickles")
-    st.add_argument('--data-dir', help="folder holding the raw data (default: $MAGNN_DATA, then the cache)")
+    st.add_argument('--data-dir', metavar='DIR', help="folder holding the raw data (default: $MAGNN_DATA, then the cache)")
     st.add_argument('--json', action='store_true', help="print one JSON object")
     st.add_argument('--download', action='store_true', help="download the official raw files if they are not found (needs internet)")
     dl = d.add_parser('download', help="download a dataset's raw files from its official source (needs internet)")
     dl.add_argument('dataset', help="a dataset name with an official source (ml-100k, ml-1m, ml-20m, amazon-cds, ...)")
-    dl.add_argument('--dest', help="folder to put the files in (default: the cache, where magnn looks for them)")
+    dl.add_argument('--dest', metavar='DIR', help="folder to put the files in (default: the cache, where magnn looks for them)")
     t = sub.add_parser('train', help="train and evaluate a model; writes a run folder", epilog=epilog,
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       formatter_class=_fmt(argparse.RawDescriptionHelpFormatter),
                        description="Train a model with early stopping on validation NDCG@10, evaluate on test, "
                                    "write a run folder. Options as key=value (e.g. lr=0.01 h=20); they are listed below.")
     t.add_argument('--model', default='magnn', help="model name (see `magnn models`; default magnn)")
     t.add_argument('--dataset', default='synthetic', help="dataset name or folder (default: the embedded synthetic data)")
-    t.add_argument('--data-dir', help="folder holding the raw data (default: $MAGNN_DATA, then the cache)")
+    t.add_argument('--data-dir', metavar='DIR', help="folder holding the raw data (default: $MAGNN_DATA, then the cache)")
     t.add_argument('--download', action='store_true', help="download the official raw files if they are not found (needs internet)")
     t.add_argument('--epochs', type=_epochs, help="maximum epochs (default: the config's; on synthetic 15)")
     t.add_argument('--device', default='auto', help="auto, cpu or cuda (default auto)")
-    t.add_argument('--seed', type=_seed, default=0, help="random seed (default 0)")
-    t.add_argument('--out', help="run folder (default runs/DATASET/MODEL/TIME-seedS)")
+    t.add_argument('--seed', type=_seed, default=0, help=f"random seed, 0 to {MAX_SEED} (default 0)")
+    t.add_argument('--out', metavar='DIR', help="run folder (default runs/DATASET/MODEL/TIME-seedS)")
     t.add_argument('--resume', metavar='RUN', help="continue an interrupted run folder from its last checkpoint (its own config, seed and data)")
     t.add_argument('--overwrite', action='store_true', help="replace the run already in --out")
     t.add_argument('--quiet', action='store_true', help="no progress bar")
@@ -79,9 +94,9 @@ def _parser(epilog:str|None=None) -> argparse.ArgumentParser:
                        description="Retrain a run's model from scratch on train+validation for the best epoch count found on "
                                    "validation (the authors' code tests such a model), test it, and write a new run folder.")
     f.add_argument('run', help="a run folder written by `magnn train`")
-    f.add_argument('--data-dir', help="where the data is (default: where the run found it)")
+    f.add_argument('--data-dir', metavar='DIR', help="where the data is (default: where the run found it)")
     f.add_argument('--device', default='auto', help="auto, cpu or cuda (default auto)")
-    f.add_argument('--out', help="new run folder (default RUN/refit)")
+    f.add_argument('--out', metavar='DIR', help="new run folder (default RUN/refit)")
     f.add_argument('--overwrite', action='store_true', help="replace the run already in --out")
     f.add_argument('--seed', type=_seed, help="retrain from this seed (default: the run's own)")
     f.add_argument('--quiet', action='store_true', help="no progress bar")
@@ -89,33 +104,38 @@ def _parser(epilog:str|None=None) -> argparse.ArgumentParser:
     r = sub.add_parser('results', help="a table of test metrics from run folders")
     r.add_argument('runs', nargs='*', default=['runs'], help="run folders or folders containing them (default runs/)")
     r.add_argument('--split', default='test', choices=['valid', 'test'])
-    r.add_argument('--curves', metavar='PNG', help="also save the validation Recall@10 curves of these runs as a figure")
+    r.add_argument('--curves', metavar='FILE', help=f"also save the validation Recall@10 curves of these runs as a figure ({', '.join(FIGURE_TYPES[:4])}, ...)")
     sw = sub.add_parser('sweep', help="run a grid or random search on Ray Tune: one run folder per trial",
                         description="Run every combination (or --samples random ones) of the options given as key=v1,v2 or "
                                     "key=a:b (whole numbers a..b-1), e.g. h=5,10,15,20 m=5,10,15,20 seed=0:5, on Ray Tune. "
                                     "Rerunning the same command resumes: finished trials are not run again.")
     sw.add_argument('--model', default='magnn', help="model name (default magnn)")
     sw.add_argument('--dataset', default='synthetic', help="dataset name or folder (default synthetic)")
-    sw.add_argument('--data-dir', help="folder holding the raw data (the same path on every Ray node)")
+    sw.add_argument('--data-dir', metavar='DIR', help="folder holding the raw data (the same path on every Ray node)")
     sw.add_argument('--epochs', type=_epochs, help="maximum epochs of each trial")
     sw.add_argument('--device', default='auto', help="auto, cpu or cuda (default auto)")
-    sw.add_argument('--out', required=True, help="the sweep folder (trials in OUT/trials/NAME)")
-    sw.add_argument('--samples', type=_epochs, help="draw this many random combinations instead of the whole grid")
-    sw.add_argument('--cpus-per-trial', type=float, default=1, help="CPUs per trial (default 1)")
-    sw.add_argument('--gpus-per-trial', type=float, default=0, help="GPUs per trial; a fraction packs trials on one GPU (default 0)")
-    sw.add_argument('--max-concurrent', type=_epochs, help="at most this many trials at once")
+    sw.add_argument('--out', metavar='DIR', required=True, help="the sweep folder (trials in OUT/trials/NAME)")
+    sw.add_argument('--samples', metavar='N', type=_whole('--samples', 1, 10**6), help="draw this many random combinations (at most the grid's size) instead of the whole grid")
+    sw.add_argument('--cpus-per-trial', metavar='N', type=_decimal('--cpus-per-trial', 0, 4096), default=1, help="CPUs per trial (default 1)")
+    sw.add_argument('--gpus-per-trial', metavar='N', type=_decimal('--gpus-per-trial', 0, 4096, open_lo=False), default=0,
+                    help="GPUs per trial; a fraction packs trials on one GPU (default 0)")
+    sw.add_argument('--max-concurrent', metavar='N', type=_whole('--max-concurrent', 1, 10**6), help="at most this many trials at once")
     sw.add_argument('--address', help="a Ray cluster to join (default: $RAY_ADDRESS, else a local Ray)")
     sw.add_argument('--time-limit', type=_seconds, metavar='SECONDS', help="a deadline for the whole sweep")
     sw.add_argument('space', nargs='*', metavar='key=values', help="the search space and fixed options")
     cp = sub.add_parser('compare', help="Table 2 from run or sweep folders: best configuration on validation, mean ± std, paired t-test")
     cp.add_argument('runs', nargs='+', help="run or sweep folders (searched recursively)")
     cp.add_argument('--paper', action='store_true', help="the paper's Table 2 numbers beside ours")
-    cp.add_argument('--csv', help="also write the table as CSV here")
+    cp.add_argument('--csv', metavar='FILE', help="also write the table as CSV here")
     cp.add_argument('--every', action='store_true', help="a row per configuration instead of each model's best on validation")
     cp.add_argument('--valid', action='store_true', help="a column of validation Recall@10")
     sub.add_parser('campaign', add_help=False, help="run a study's trials (rows x seeds) resumably (magnn campaign --help; nbs/13_campaign)")
-    lab = sub.add_parser('lab', help="open JupyterLab on the notebooks, with the package importable")
-    lab.add_argument('args', nargs='*', help="passed on to jupyter lab")
+    lab = sub.add_parser('lab', help="open JupyterLab on the notebooks, with the package importable",
+                         description="JupyterLab on this repository (nbs/ open), its kernels importing this checkout's magnn. "
+                                     "JupyterLab's own options go after --, e.g. magnn lab -- --ServerApp.ip=0.0.0.0")
+    lab.add_argument('--port', type=_whole('--port', 1, 65535), help="port to serve on (default: JupyterLab's, 8888 or the next free one)")
+    lab.add_argument('--no-browser', action='store_true', help="do not open a browser (the default without a display)")
+    lab.add_argument('args', nargs='*', metavar='-- OPTIONS', help="JupyterLab's own options, after --")
     return p
 
 # %% ../nbs/08_cli.ipynb #f9e2f348
@@ -161,9 +181,25 @@ def _refit(a):
     print(metrics_table({'valid': res['valid'], 'test': res['test']}))
     print(f"run folder: {out}")
 
-def _models(a):
+def _describe() -> str:
+    "`magnn.models.describe()`, cached by the package's source code: `magnn models` and `train --help` answer without importing torch."
+    import magnn
+    pkg, h = Path(magnn.__file__).resolve().parent, hashlib.sha256(sys.version.encode())
+    for f in sorted(pkg.rglob('*.py')): h.update(str(f.relative_to(pkg)).encode() + b'\0' + f.read_bytes())
+    f = Path(os.environ.get('MAGNN_CACHE') or Path.home()/'.cache'/'magnn').expanduser()/'cli'/f'models-{h.hexdigest()[:16]}.txt'
+    try: return f.read_text(encoding='utf-8')
+    except OSError: pass
     from magnn.models import describe
-    print(describe())
+    text = describe()
+    try:
+        f.parent.mkdir(parents=True, exist_ok=True)
+        tmp = f.with_name(f'{f.name}.{os.getpid()}.tmp'); tmp.write_text(text, encoding='utf-8'); os.replace(tmp, f)
+    except OSError: pass   # a read-only cache only costs the import next time
+    return text
+
+def _models(a): print(_describe())
+
+FIGURE_TYPES = ('png', 'pdf', 'svg', 'jpg', 'jpeg', 'eps', 'ps', 'tif', 'tiff', 'webp', 'svgz')
 
 def _quietly(f, *args, **kw):
     "Call `f`, printing each warning it raises as one line `magnn: warning: ...` on stderr."
@@ -174,6 +210,8 @@ def _quietly(f, *args, **kw):
     return out
 
 def _results(a):
+    if a.curves and Path(a.curves).suffix.lower().lstrip('.') not in FIGURE_TYPES:
+        raise CliError(f"--curves {a.curves}: a figure file ends in one of .{', .'.join(FIGURE_TYPES)}")
     from magnn.results import load_runs, results_table, plot_curves, unfinished_runs, notes, text_table
     pending = unfinished_runs(a.runs)
     for r, state in pending: print(f"unfinished ({state}): {r}" + (f"  (resume: magnn train --resume {r})" if state in ('running', 'interrupted') else ''))
@@ -189,8 +227,17 @@ def _results(a):
         print(f"curves: {a.curves}")
 
 def _sweep(a):
+    local = not (a.address or os.environ.get('RAY_ADDRESS'))
+    if a.gpus_per_trial > 0 and local:   # Ray would wait for a GPU forever
+        import torch
+        if not torch.cuda.is_available():
+            raise CliError(f"--gpus-per-trial {a.gpus_per_trial:g}: this machine has no GPU that PyTorch can use; "
+                           "use --gpus-per-trial 0, or --address of a Ray cluster with GPUs")
     from magnn.sweep import Sweep, parse_space, sweep
     s = Sweep(a.model, a.dataset, parse_space(a.space), a.samples, a.epochs, a.data_dir, a.device, a.time_limit)
+    if local and a.dataset != 'synthetic':   # on this machine the data must be here: fail before Ray starts
+        from magnn.datasets import DATASETS, locate, _not_found
+        if a.dataset in DATASETS and locate(a.dataset, a.data_dir) is None: raise _not_found(a.dataset, a.data_dir)
     r = sweep(s, a.out, a.cpus_per_trial, a.gpus_per_trial, a.address, a.max_concurrent)
     print(f"sweep {a.out}: {len(r['done'])} trials run, {len(r['skipped'])} finished before, {len(r['failed'])} failed"
           + (f", {len(r['left'])} not run (deadline)" if r['left'] else '') + (f"; failed: {', '.join(r['failed'])}" if r['failed'] else ''))
@@ -204,12 +251,78 @@ def _compare(a):
     print(text_table(table) if sys.stdout.isatty() else table)   # plain columns in a terminal, Markdown when piped or redirected
     if a.csv: print(f"csv: {a.csv}")
 
+def lab_path(p:str|Path) -> Path:
+    "A relative path as the command line means it: under `magnn lab`, found from the folder it was started in ($MAGNN_LAB_CWD)."
+    p = Path(p).expanduser()
+    base = os.environ.get('MAGNN_LAB_CWD')
+    if base and not p.is_absolute() and not p.exists() and (Path(base)/p).exists(): return Path(base)/p
+    return p
+
+def _lab_cmd(a, cwd:str|Path|None=None) -> tuple[list[str], dict, Path]:
+    "(command, environment, folder served) of `magnn lab`."
+    import magnn
+    cwd, root = Path(cwd or os.getcwd()).resolve(), Path(magnn.__file__).resolve().parents[1]
+    home = root if (root/'nbs').is_dir() else cwd
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (str(root), os.environ.get('PYTHONPATH')) if p),
+               MAGNN_LAB_CWD=str(cwd))   # where `magnn lab` ran: relative run folders resolve against it, as in the CLI
+    if env.get('MAGNN_DATA'): env['MAGNN_DATA'] = str((cwd/env['MAGNN_DATA']).resolve())   # the same data from every folder
+    headless = a.no_browser or (sys.platform.startswith('linux') and not (os.environ.get('DISPLAY') or os.environ.get('WAYLAND_DISPLAY')))
+    cmd = [sys.executable, '-m', 'jupyterlab', f'--ServerApp.root_dir={home}',
+           *([f'--LabApp.default_url=/lab/tree/nbs'] if (home/'nbs').is_dir() else []),
+           *(['--allow-root'] if hasattr(os, 'geteuid') and os.geteuid() == 0 else []),
+           *(['--no-browser'] if headless else []), *([f'--port={a.port}'] if a.port else []), *a.args]
+    return cmd, env, home
+
+def _stop_group(p:subprocess.Popen, grace:float=15):
+    "Stop a process and everything in its process group: SIGTERM (JupyterLab shuts its kernels down), then SIGKILL."
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5)):
+        try: os.killpg(p.pid, sig)
+        except ProcessLookupError: return
+        try: p.wait(wait)
+        except subprocess.TimeoutExpired: continue
+        try: os.killpg(p.pid, 0)   # the leader is gone; anything left in its group?
+        except ProcessLookupError: return
+        time.sleep(0.5)
+
 def _lab(a):
-    try: from magnn.explore import lab
-    except ImportError as e: raise MagnnError(f"the workbook's tools are not installed ({e.name}); pip install -e '.[dev]'") from None
-    return lab(a.args)
+    import importlib.util
+    if importlib.util.find_spec('jupyterlab') is None: raise CliError("JupyterLab is not installed; pip install -e '.[dev]'")
+    cmd, env, home = _lab_cmd(a)
+    print(f"JupyterLab on {home/'nbs' if (home/'nbs').is_dir() else home} (Ctrl-C stops it and its kernels)", flush=True)
+    p = subprocess.Popen(cmd, env=env, cwd=home, start_new_session=True)   # its own group: stopped as a whole below
+    def stop(sig, frame): raise KeyboardInterrupt
+    old = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    try: return p.wait()
+    except KeyboardInterrupt:
+        print("magnn lab: stopping JupyterLab", file=sys.stderr, flush=True); return 0
+    finally:
+        _stop_group(p)
+        for s_, h in old.items(): signal.signal(s_, h)
 
 # %% ../nbs/08_cli.ipynb #498d05c6
+def _one_line(e:Exception) -> str|None:
+    "The message of an error that is the user's to fix (bad input, too little memory, a disk), printed as one line; None for a bug."
+    core = sys.modules.get('magnn.core')
+    if isinstance(e, CliError) or (core is not None and isinstance(e, core.MagnnError)): return str(e)
+    if isinstance(e, MemoryError) or (isinstance(e, RuntimeError) and re.search(
+            r"DefaultCPUAllocator|out of memory|[Cc]an't allocate memory|not enough memory|[Tt]rying to create tensor with negative dimension", str(e))):
+        m = re.search(r'allocate (\d+) bytes', str(e))
+        what = f"it asks for {int(m.group(1)) / 2**30:,.1f} GiB" if m else (str(e).strip().splitlines() or [type(e).__name__])[0][:120]
+        return f"not enough memory for this configuration ({what}); choose smaller sizes (d, batch_size, ...)"
+    if isinstance(e, OSError): return str(e)   # a disk that fills up, a folder that vanishes
+    return None
+
+def _given_once(pairs:list[str], a, flags:dict[str, str]):
+    "Refuse an option given twice (`d=8 d=16`), or both as a flag and as key=value (`--epochs 3 epochs=5`)."
+    seen = {}
+    for p in pairs:
+        k = p.split('=', 1)[0].strip()
+        if k in seen: raise CliError(f"{k} is given twice ({seen[k]} and {p}); give it once")
+        seen[k] = p
+    for k, dest in flags.items():
+        if k in seen and getattr(a, dest, None) is not None:
+            raise CliError(f"--{dest.replace('_', '-')} {getattr(a, dest):g} and {seen[k]} both set {k}; give one")
+
 def main(argv:list[str]|None=None) -> int:
     "The `magnn` console script; returns the exit code (2 for bad input, 130 when interrupted)."
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -219,24 +332,29 @@ def main(argv:list[str]|None=None) -> int:
             from magnn.campaign import main as campaign
             return campaign(argv[1:])
         if argv[:1] == ['train'] and ('-h' in argv or '--help' in argv):
-            from magnn.models import describe
-            epilog = 'options (key=value) of each model, and those shared by all:\n\n' + describe()
+            epilog = 'options (key=value) of each model, and those shared by all:\n\n' + _describe()
         p = _parser(epilog)
         a, extra = p.parse_known_args(argv)
         if extra:   # key=value pairs after the options
-            if a.cmd == 'lab': a.args = a.args + extra   # JupyterLab's own options
-            elif a.cmd not in ('train', 'sweep') or any('=' not in x or x.startswith('-') for x in extra):
+            if a.cmd not in ('train', 'sweep') or any('=' not in x or x.startswith('-') for x in extra):
                 p.error(f"unrecognized arguments: {' '.join(extra)}")
             elif a.cmd == 'train': a.overrides = a.overrides + extra
             else: a.space = a.space + extra
+        if a.cmd == 'lab' and a.args and '--' not in argv: p.error(f"unrecognized arguments: {' '.join(a.args)} (JupyterLab's own options go after --)")
+        if a.cmd == 'train': _given_once(a.overrides, a, {'epochs': 'epochs', 'time_limit': 'time_limit'})
+        if a.cmd == 'sweep': _given_once(a.space, a, {'epochs': 'epochs'})
         return {'data': _stats, 'train': _train, 'refit': _refit, 'models': _models, 'results': _results, 'sweep': _sweep, 'compare': _compare, 'lab': _lab}[a.cmd](a) or 0
-    except MagnnError as e:
-        code = getattr(e, 'code', 2)
-        print(f"magnn: {e}" if code == 130 else f"magnn: error: {e}", file=sys.stderr); return code
     except KeyboardInterrupt:
         print("magnn: interrupted", file=sys.stderr); return 130
-    except OSError as e:   # a disk that fills up, a folder that vanishes: still one line
-        print(f"magnn: error: {e}", file=sys.stderr); return 2
+    except BrokenPipeError:   # `magnn models | head`: the reader is gone, nothing left to say
+        try: os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError): pass
+        return 0
+    except Exception as e:
+        msg = _one_line(e)
+        if msg is None: raise
+        code = getattr(e, 'code', 2)
+        print(f"magnn: {msg}" if code == 130 else f"magnn: error: {msg}", file=sys.stderr); return code
 
 def console():
     "Entry point of the console script."

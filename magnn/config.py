@@ -10,7 +10,7 @@ from typing import Literal, ClassVar, get_args, get_origin
 from .core import MagnnError
 
 # %% auto #0
-__all__ = ['PARTS', 'DATASET_DEFAULTS', 'Part', 'docments', 'WindowConfig', 'TrainConfig', 'EvalConfig', 'ModelConfig',
+__all__ = ['MAX_INT', 'PARTS', 'DATASET_DEFAULTS', 'Part', 'docments', 'WindowConfig', 'TrainConfig', 'EvalConfig', 'ModelConfig',
            'RunConfig']
 
 # %% ../nbs/05_config.ipynb #d2c8aeff
@@ -30,6 +30,10 @@ def _kind(t) -> tuple:
         return 'opt', base[0]
     return 'plain', t
 
+MAX_INT = 2**31 - 1   # every whole-number option (sizes, counts) fits in 32 bits: d=1e30 is a typo, not a model
+
+def _short(v) -> str: s = str(v); return s if len(s) <= 20 else f"{s[:6]}...({len(s)} digits)"
+
 def _check(name:str, t, v):
     "Raise `MagnnError` unless `v` is a value of type hint `t` (ints are accepted for floats)."
     kind, base = _kind(t)
@@ -44,6 +48,8 @@ def _check(name:str, t, v):
           bool: lambda x: isinstance(x, bool), str: lambda x: isinstance(x, str)}.get(t, lambda x: True)
     if not ok(v): raise MagnnError(f"hyperparameter {name} must be {'an' if t is int else 'a'} {t.__name__}, got {v!r}")
     if t is float and math.isnan(v): raise MagnnError(f"hyperparameter {name} is NaN; give a number")
+    if t is float and math.isinf(v): raise MagnnError(f"hyperparameter {name}={v} is infinite; give a finite number")
+    if t is int and abs(v) > MAX_INT: raise MagnnError(f"hyperparameter {name}={_short(v)} is too large (at most {MAX_INT:,})")
 
 @dataclass
 class Part:
@@ -137,7 +143,7 @@ def _convert(name, t, raw:str):
         if t is int:
             f = float(raw)
             if f != int(f): raise ValueError
-            return int(f)
+            return int(f)   # `_check` bounds it (d=1e30 is too large)
         return t(raw)
     except (ValueError, OverflowError): raise MagnnError(f"hyperparameter {name}={raw!r} is not a valid {t.__name__}") from None
 
@@ -176,6 +182,7 @@ class RunConfig:
                 k, v = p.split('=', 1); items.append((k.strip(), v.strip()))
         out = {}
         for k, v in items:
+            if k in out: raise MagnnError(f"{k} is given twice ({k}={out[k]} and {k}={v}); give it once")
             if k not in known:
                 raise MagnnError(f"unknown hyperparameter {k!r} for {hyper_cls.__name__}; known: {', '.join(known)}")
             out[k] = _convert(k, hints[k], v) if isinstance(v, str) else v

@@ -145,7 +145,13 @@ def read_interactions(path:str|Path, # a ratings file in one of the formats of `
     "Read a ratings file into columns user, item, rating, time, in file order."
     fmt = fmt or detect_format(path)
     if fmt not in READERS: raise MagnnError(f"unknown format {fmt!r}; use one of {list(READERS)}")
-    return READERS[fmt](path)
+    df = READERS[fmt](path)
+    for col in ('user', 'item'):   # an empty id is not an id: refused, never made into one user or item
+        c = df[col]
+        bad = (c.isna() | (c == '')).to_numpy() if c.dtype == object else c.isna().to_numpy()
+        if bad.any(): raise MagnnError(f"{path}: {int(bad.sum()):,} rows have an empty {col} id (the first is data row "
+                                       f"{int(np.flatnonzero(bad)[0]) + 1:,}); fix or delete those rows")
+    return df
 
 # %% ../nbs/01_data.ipynb #3760a2b2
 def read_titles(path:str|Path # ml-100k `.item` (RecBole), `u.item`, `movies.dat` or `movies.csv`
@@ -191,6 +197,11 @@ def load_list_pickle(path:str|Path, # a pickle holding a list
         raise MagnnError(f"cannot unpickle {path} ({type(e).__name__}: {e}); expected a list saved with pickle.dump") from None
     expect = 'a list of lists of ints' if nested else 'a list of ints/strs'
     if type(obj) is not list: raise MagnnError(f"{path} holds a {type(obj).__name__}; expected {expect}")
+    # every id written costs the file at least a byte; more ids (or characters) than bytes means one object referenced
+    # over and over (a 0.2 MB file can ask for 7.45 GiB that way): refused before anything is built from it
+    n, size = sum(len(x) for x in obj if type(x) in (list, str)), path.stat().st_size
+    if n > size: raise MagnnError(f"{path} expands to {n:,} {'item ids' if nested else 'characters'} from {size:,} bytes: it repeats "
+                                  "the same object over and over (a damaged or crafted file); expected the authors' pickle")
     types = set(map(type, obj))  # one C-level pass; bool and float are not int
     if nested: bad = (types - {list}) | (set(map(type, itertools.chain.from_iterable(x for x in obj if type(x) is list))) - {int})
     else: bad = types - {int, str}

@@ -120,9 +120,9 @@ def _read_memo() -> dict:
     return memo if isinstance(memo, dict) else {}
 
 def _remember(digests:dict) -> None:
-    "Add {'path|size|mtime_ns': sha256} entries to the memo, dropping older entries of the same paths."
+    "Add {'path|size|mtime_ns|inode|ctime_ns': sha256} entries to the memo, dropping older entries of the same paths."
     if not digests: return
-    paths = {k.rsplit('|', 2)[0] + '|' for k in digests}
+    paths = {k.rsplit('|', 4)[0] + '|' for k in digests}
     memo = {k: v for k, v in _read_memo().items() if not k.startswith(tuple(paths))} | digests
     try: write_json(_memo_path(), memo)
     except OSError: pass  # a read-only cache only costs a re-hash next time
@@ -130,7 +130,7 @@ def _remember(digests:dict) -> None:
 def _sha256(path:Path) -> tuple[str, dict]:
     "(SHA-256 of `path`, the memo entry to add: {} when it was remembered already)."
     path = Path(path).resolve(); st = path.stat()
-    key = f'{path}|{st.st_size}|{st.st_mtime_ns}'
+    key = f'{path}|{st.st_size}|{st.st_mtime_ns}|{st.st_ino}|{st.st_ctime_ns}'   # ctime: an edit that restores size and mtime still shows
     if (known := _read_memo().get(key)) is not None: return known, {}
     h = hashlib.sha256()
     with open(path, 'rb') as f:
@@ -138,7 +138,7 @@ def _sha256(path:Path) -> tuple[str, dict]:
     return h.hexdigest(), {key: h.hexdigest()}
 
 def file_sha256(path:str|Path) -> str:
-    "SHA-256 of a file, remembered by (path, size, mtime_ns) in the cache."
+    "SHA-256 of a file, remembered by (path, size, mtime, inode, ctime) in the cache."
     sha, new = _sha256(path)
     _remember(new)
     return sha

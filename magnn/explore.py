@@ -310,7 +310,8 @@ def explore(run:str|Path, # a run folder written by `magnn train` (config.json, 
             stage:str='test', # 'test' or 'valid'
            ) -> widgets.Widget:
     "An interactive app for a trained run: users, their history and top-10, MA-GNN's parts, items."
-    model, ds, conf = load_run(run, data_dir, device='cpu')
+    from magnn.cli import lab_path   # under `magnn lab`, `runs/...` as the CLI printed it
+    model, ds, conf = load_run(lab_path(run), None if data_dir is None else lab_path(data_dir), device='cpu')
     return ExplorerApp(Explorer(model, ds, conf, stage), user)
 
 # %% ../nbs/10_explore.ipynb #a45deeb0

@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_sweep.ipynb #29210279
 from __future__ import annotations
-import itertools, json, os, random, re, sys, time
+import itertools, json, math, os, random, re, sys, time
 from dataclasses import dataclass, asdict
 from pathlib import Path
 from .core import MagnnError, write_json
@@ -12,9 +12,11 @@ from .evaluate import HEADLINE
 from .runs import run_state
 
 # %% auto #0
-__all__ = ['parse_space', 'trials', 'trial_name', 'Sweep', 'open_sweep', 'run_trial', 'sweep']
+__all__ = ['MAX_TRIALS', 'parse_space', 'trials', 'trial_name', 'Sweep', 'open_sweep', 'run_trial', 'sweep']
 
 # %% ../nbs/11_sweep.ipynb #c301726e
+MAX_TRIALS = 100_000   # a grid beyond this is a typo (seed=0:10**9), not a plan
+
 def parse_space(pairs:list[str] # `key=v1,v2`, `key=a:b` (whole numbers a..b-1) or `key=value`
                ) -> dict[str, list[str]]:
     "Each key's list of values (as strings, converted later by the model's config)."
@@ -25,6 +27,7 @@ def parse_space(pairs:list[str] # `key=v1,v2`, `key=a:b` (whole numbers a..b-1) 
         if re.fullmatch(r'-?\d+:-?\d+', v):
             a, b = map(int, v.split(':'))
             if b <= a: raise MagnnError(f"{k}={v}: the range a:b needs b > a (it runs a, a+1, ..., b-1)")
+            if b - a > MAX_TRIALS: raise MagnnError(f"{k}={v}: {b - a:,} values; a sweep runs at most {MAX_TRIALS:,} trials")
             vals = [str(i) for i in range(a, b)]
         else: vals = [x.strip() for x in v.split(',')]
         if not all(vals): raise MagnnError(f"{k}={v}: an empty value in the list")
@@ -36,14 +39,16 @@ def trials(space:dict[str, list[str]], # from `parse_space`
            samples:int|None=None,      # None: the whole grid; N: N random combinations
            seed:int=0,                 # the draw's seed (for `samples`)
           ) -> list[dict[str, str]]:
-    "The trials: every combination of the space, or `samples` random ones (without repeats while there are enough)."
-    keys = list(space)
+    "The trials: every combination of the space, or `samples` distinct random ones (at most the grid's size)."
+    keys, n = list(space), math.prod(len(v) for v in space.values())
+    if n > MAX_TRIALS: raise MagnnError(f"the grid has {n:,} combinations; a sweep runs at most {MAX_TRIALS:,} (draw some with --samples)")
     outer = sorted(keys, key=lambda k: k != 'seed')           # seeds outermost: a sweep stopped early holds whole grids of its first seeds
     grid = [{k: c[outer.index(k)] for k in keys} for c in itertools.product(*(space[k] for k in outer))]
     if samples is None: return grid
     if samples < 1: raise MagnnError(f"--samples {samples} must be at least 1")
-    rng = random.Random(seed)
-    return rng.sample(grid, samples) if samples <= len(grid) else [rng.choice(grid) for _ in range(samples)]
+    if samples > len(grid):   # drawing more would repeat trials, into the same run folders
+        raise MagnnError(f"--samples {samples} is more than the grid's {len(grid)} combinations; drop --samples to run the whole grid")
+    return random.Random(seed).sample(grid, samples)
 
 def trial_name(t:dict[str, str], space:dict[str, list[str]]) -> str:
     "A folder name from the options that vary: `h=5,m=10,seed=0` -> `h5-m10-seed0` (`base` when nothing varies)."
@@ -69,26 +74,31 @@ class Sweep:
     def check(self):
         "Validate every trial's options against the model's config before anything runs."
         from magnn.models import make_config
+        from magnn.datasets import DATASETS, get_info
+        if self.dataset not in DATASETS and not Path(self.dataset).expanduser().exists(): get_info(self.dataset)  # unknown: say so now, not in each trial
         for t in self.trials():
             opts = {k: v for k, v in t.items() if k != 'seed'}
             make_config(self.model, opts)
             s = t.get('seed', '0')
-            if not re.fullmatch(r'\d+', s): raise MagnnError(f"seed={s}: a seed is a whole number >= 0")
+            if not re.fullmatch(r'\d+', s) or int(s) > 2**32 - 1: raise MagnnError(f"seed={s}: a seed is a whole number from 0 to {2**32 - 1}")
         return self
 
+_NOT_IDENTITY = ('time_limit', 'device', 'data_dir')   # how and where it runs, not what it runs: a clone of results/ resumes from its own ../shared/data
+
 def open_sweep(out:Path, sweep:Sweep) -> Path:
-    "Create the sweep folder, or check that an existing one holds the same sweep."
+    "Create the sweep folder, or check that an existing one holds the same sweep (its time limit, device and data folder may differ)."
     out = Path(out)
     f = out/'sweep.json'
-    mine = {k: v for k, v in asdict(sweep).items() if k not in ('time_limit', 'device')}
+    mine = {k: v for k, v in asdict(sweep).items() if k not in _NOT_IDENTITY}
     if f.exists():
         try: theirs = json.loads(f.read_text())
         except json.JSONDecodeError: raise MagnnError(f"{f} is truncated or not JSON; remove the folder or choose another --out") from None
-        theirs = {k: v for k, v in theirs.items() if k not in ('time_limit', 'device')}
+        theirs = {k: v for k, v in theirs.items() if k not in _NOT_IDENTITY}
         if theirs != mine:
             diff = ', '.join(sorted(k for k in mine if mine.get(k) != theirs.get(k)))
             raise MagnnError(f"{out} holds another sweep (different {diff}); rerun its own command to resume it, or choose another --out")
-    elif out.exists() and any(out.iterdir()): raise MagnnError(f"{out} is not empty and holds no sweep; choose another --out")
+        return out   # resumed as it is: its sweep.json (committed, for a sweep in results/) stays untouched
+    if out.exists() and any(out.iterdir()): raise MagnnError(f"{out} is not empty and holds no sweep; choose another --out")
     write_json(f, asdict(sweep))
     return out
 

@@ -32,3 +32,38 @@ def pytest_collection_modifyitems(config, items):
         nb = it.callspec.params.get('nb') if hasattr(it, 'callspec') else None
         if f in SLOW_FILES or f in model_files or (nb is not None and str(nb.relative_to(ROOT/'nbs')) not in QUICK_NOTEBOOKS):
             it.add_marker(pytest.mark.slow)
+
+# ---- Ctrl-C and SIGTERM stop the whole suite, not just the running test ----
+# Code under test may turn a signal into its own clean exit (`magnn train` stops with code 130, a subprocess dies
+# of it): the test then merely fails and pytest would go on. Every SIGINT/SIGTERM handler installed in this
+# process is wrapped to note the signal first; after the running test, a noted signal ends the session.
+import signal as _signal
+_STOPPED: list[int] = []
+_orig_signal = _signal.signal
+
+def _noting(handler):
+    if not callable(handler) or getattr(handler, '_magnn_notes', False): return handler
+    def h(sig, frame):
+        _STOPPED.append(sig); return handler(sig, frame)
+    h._magnn_notes = True
+    return h
+
+def _signal_noting(sig, handler):
+    return _orig_signal(sig, _noting(handler) if sig in (_signal.SIGINT, _signal.SIGTERM) else handler)
+
+def _interrupt(sig, frame): raise KeyboardInterrupt   # pytest's own Ctrl-C path: stop, summarise, exit 2
+
+def pytest_configure(config):
+    import threading
+    if threading.current_thread() is not threading.main_thread(): return
+    _signal.signal = _signal_noting
+    _signal.signal(_signal.SIGINT, _signal.default_int_handler)
+    _signal.signal(_signal.SIGTERM, _interrupt)
+
+def pytest_unconfigure(config):
+    _signal.signal = _orig_signal
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    yield
+    if _STOPPED: pytest.exit(f"stopped by {_signal.Signals(_STOPPED[0]).name} during {item.nodeid}", returncode=130)

@@ -3,7 +3,7 @@
 The site is built with the Quarto-free engine (nbdev's processors + smalldocs), entirely in a temporary folder
 (processed notebooks and site), so the test needs no Quarto and touches nothing in the repository: two test runs
 at once cannot trip over nbdev's shared `_proc/` cache. By default only the front page and 00_core are built
-(about 10 s); `MAGNN_SLOW=1` also builds the whole site (20-70 s with a dozen notebooks on 2 cores).
+(about 10 s); `test_docs_build_all` (marked slow) builds the whole site (20-70 s with a dozen notebooks on 2 cores).
 `test_site_in_browser` (marked slow, always run by CI) builds the whole site and opens every page in headless
 Chromium (tools/check_site.py); it and the check of the checker skip where no Chromium can be found.
 """
@@ -99,7 +99,7 @@ def test_docs_build(tmp_path):
     assert 'Seed every random number generator' in core
     assert len(list(site.glob('*.html'))) == 2  # only the pages asked for, and a sidebar without dead links
 
-@pytest.mark.skipif(os.environ.get('MAGNN_SLOW') != '1', reason="the whole site: 20-70 s on 2 cores; MAGNN_SLOW=1 runs it")
+@pytest.mark.slow   # the whole site: 20-70 s on 2 cores
 def test_docs_build_all(tmp_path):
     "The whole site, as `python tools/build_docs.py` builds it: a page for every notebook that pytest runs."
     t0 = time.time()
@@ -159,3 +159,66 @@ def test_page_figures_exist():
     for nb, figs in build_docs.PAGE_FIGURES.items():
         assert (NBS/nb).is_file(), f"PAGE_FIGURES in tools/build_docs.py names {nb}, which is not in nbs/"
         for f, cap in figs: assert (ROOT/f).is_file() and cap, f"PAGE_FIGURES: {f} for {nb} is missing"
+
+# ------------------------------------------------------------------------- every README command, on a fresh clone
+# Each ```sh block of README.md runs in a `git clone` of this repository (its committed HEAD) with this venv as
+# its .venv, after these stand-ins shrink its budgets (every pair must be found: a README edit updates this list).
+# Lines that read ../shared/data are dropped when the real data is absent.
+README_SMALL = [
+    ('python3 -m venv .venv && .venv/bin/pip install -e ".[dev]" && .venv/bin/magnn train',
+     '.venv/bin/magnn train --epochs 1 --quiet'),                         # the venv is this one; one epoch
+    ('.venv/bin/pytest -m "not slow"', '.venv/bin/pytest -m "not slow" --collect-only -q'),   # not the suite inside itself
+    ('.venv/bin/pytest                 #', '.venv/bin/pytest --version #'),   # the collection above proves the rest
+    ('bench/gpu_session.py --out gpu-out --deadline 800', 'bench/gpu_session.py --help'),     # GPU only
+    ("-p model magnn -p dataset amazon-cds $D", "-p model magnn -p dataset synthetic"),
+    ("-y '{seeds: [0, 1, 2], epochs: null}'", "-y '{seeds: [0], epochs: 1}'"),
+    ("-p dataset amazon-cds $D -p device cuda -p results results", "-p dataset synthetic -p device cpu -p results results"),
+    ("-y '{seeds: [0, 1, 2, 3, 4], hyper: {epochs: 200, patience: 5, eval_every: 2}}'",
+     "-y '{seeds: [0], grid: [[2, 2]], variants: [full], baselines: [pop], hyper: {epochs: 1}}'"),
+    ('-p epochs 60', '-p epochs 1'),
+]
+
+def readme_blocks(text:str) -> list[str]:
+    "The ```sh blocks of a README, each as its lines (backslash continuations joined)."
+    return [re.sub(r'\\\n\s*', '', m) for m in re.findall(r'```sh\n(.*?)```', text, re.S)]
+
+@pytest.mark.slow
+def test_readme_commands_on_a_fresh_clone(tmp_path):
+    "Every command block of README.md runs as written (with small budgets) on a fresh clone: exit 0, the files it promises."
+    import shutil, subprocess
+    if shutil.which('git') is None or not (ROOT/'.git').exists(): pytest.skip("not a git checkout")
+    clone, data = tmp_path/'magnn', Path(os.environ.get('MAGNN_TEST_DATA', ROOT.parent/'shared'/'data'))
+    subprocess.run(['git', 'clone', '--quiet', str(ROOT), str(clone)], check=True)
+    (clone/'.venv').symlink_to(Path(sys.prefix))
+    have_data = data.is_dir()
+    if have_data: (tmp_path/'shared').mkdir(); (tmp_path/'shared'/'data').symlink_to(data)
+    text = (clone/'README.md').read_text(encoding='utf-8')
+    for old, new in README_SMALL:
+        assert old in text, f"README.md no longer holds {old!r}: update README_SMALL in tests/test_docs.py"
+        text = text.replace(old, new)
+    env = dict(os.environ, PYTHONPATH=str(clone), MPLBACKEND='Agg', OMP_NUM_THREADS='1')
+    blocks = readme_blocks(text)
+    assert len(blocks) >= 4, blocks
+    for block in blocks:
+        lines = [l for l in block.splitlines() if l.strip()]
+        if not have_data: lines = [l for l in lines if '../shared/data' not in l and '$D' not in l.split('#')[0]]
+        if 'TIME-seed0' in block:   # the folder the first block's `magnn train` printed
+            run = next((clone/'runs'/'synthetic'/'magnn').glob('*-seed0'))
+            lines = [l.replace('runs/synthetic/magnn/TIME-seed0', str(run.relative_to(clone))) for l in lines]
+        script = 'set -euo pipefail\n' + '\n'.join(lines) + '\n'
+        t0 = time.time()
+        r = subprocess.run(['bash', '-c', script], cwd=clone, env=env, capture_output=True, text=True, timeout=1200)
+        print(f"--- {time.time() - t0:.0f} s:\n{script}{r.stdout[-1500:]}")
+        assert r.returncode == 0, f"README block failed (exit {r.returncode}):\n{script}\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}"
+        if '.venv/bin/magnn train' in block:   # the README's first command: a run folder with every file it promises
+            assert 'run folder: runs/synthetic/magnn/' in r.stdout, r.stdout
+            run = next((clone/'runs'/'synthetic'/'magnn').glob('*-seed0'))
+            assert {p.name for p in run.iterdir()} >= {'config.json', 'metrics.json', 'log.jsonl', 'env.json', 'model.pt'}
+            m = json.loads((run/'metrics.json').read_text())
+            assert all(0 <= m[s]['recall@10'] <= 1 and 0 <= m[s]['ndcg@10'] <= 1 for s in ('valid', 'test'))
+        if 'compare results/ml-100k-fig3' in block: assert 'Recall@10' in r.stdout and 'bprmf' in r.stdout, r.stdout
+        if 'bin/magnn sweep' in block and have_data:
+            assert '48 of 48 trials finished already' in r.stdout, r.stdout
+            assert not subprocess.run(['git', 'status', '--porcelain', 'results/ml-100k-fig3'], cwd=clone, capture_output=True, text=True).stdout
+    for nb in ('train', 'rep', 'fig3', 'explore', *(['fig4'] if have_data else [])):
+        assert (clone/'scratch'/f'{nb}.ipynb').is_file(), f"papermill wrote no scratch/{nb}.ipynb"

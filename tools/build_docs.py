@@ -137,11 +137,29 @@ def _rename_to_output_file(stage:Path) -> dict[str, str]:
         if dest != nb: renames[nb.relative_to(stage).as_posix()] = dest.relative_to(stage).as_posix()
     return renames
 
-def _proc_nbs(nbs:Path, cache:Path, n_workers:int, only:list[str]|None=None) -> Path:
-    """`nbdev.serve.proc_nbs` with its cache folder as a parameter (nbdev fixes it to `_proc/` at the repository
-    root), processing only the notebooks named in `only` (paths relative to nbs/) when given."""
+def _run_procs(todo:list, n_workers:int, quiet:bool=False):
+    "Run nbdev's processors on each notebook in `todo` (spawned workers, as nbdev does), printing each page as it is done."
+    import concurrent.futures as cf, multiprocessing as mp
     import nbdev.serve_drv
-    from fastcore.parallel import parallel
+    if not todo: return
+    t0, n = time.time(), len(todo)
+    if not quiet: print(f"docs: processing {n} notebooks ({n_workers} workers; each runs its imports and show_doc cells)", flush=True)
+    with cf.ProcessPoolExecutor(max(1, n_workers), mp_context=mp.get_context('spawn')) as ex:
+        futs = {ex.submit(nbdev.serve_drv.main, o): o for o in todo}
+        for i, f in enumerate(cf.as_completed(futs), 1):
+            name = Path(futs[f][0]).relative_to(ROOT/'nbs') if Path(futs[f][0]).is_relative_to(ROOT/'nbs') else Path(futs[f][0]).name
+            try: f.result()
+            except Exception as e:
+                for g in futs: g.cancel()
+                raise RuntimeError(f"processing {name} failed") from e
+            if not quiet: print(f"docs: [{i}/{n}] {name} ({time.time() - t0:.0f} s)", flush=True)
+
+def _proc_nbs(nbs:Path, cache:Path, n_workers:int, only:list[str]|None=None, quiet:bool=False, nbdev_cache:bool=False) -> Path:
+    """`nbdev.serve.proc_nbs` with its cache folder as a parameter (nbdev fixes it to `_proc/` at the repository
+    root), processing only the notebooks named in `only` (paths relative to nbs/) when given, with progress.
+    `nbdev_cache`: the cache is nbdev's own `_proc/`, dropped as nbdev drops it when settings.ini or nbdev changed."""
+    import nbdev.serve
+    from nbdev.config import get_config
     from nbdev.doclinks import nbglob
     from nbdev.serve import _proc_file
     files = nbglob(nbs, func=Path, file_glob='', file_re='')
@@ -149,8 +167,10 @@ def _proc_nbs(nbs:Path, cache:Path, n_workers:int, only:list[str]|None=None) -> 
     files += [nbs/f for f in ('_quarto.yml', '_brand.yml') if (nbs/f).exists()]
     if (nbs/'_extensions').exists(): files += nbglob(nbs/'_extensions', func=Path, file_glob='', file_re='', skip_file_re='^[.]')
     cache.mkdir(parents=True, exist_ok=True)
+    if nbdev_cache and cache.stat().st_mtime < max(get_config().config_file.stat().st_mtime, Path(nbdev.serve.__file__).stat().st_mtime):
+        shutil.rmtree(cache); cache.mkdir(parents=True)
     todo = [o for o in (_proc_file(f, cache=cache, path=nbs, mtime=cache.stat().st_mtime) for f in files) if o]
-    parallel(nbdev.serve_drv.main, todo, n_workers=n_workers, pause=0.01, method='spawn')
+    _run_procs(todo, n_workers, quiet)
     cache.touch()
     return cache
 
@@ -237,7 +257,6 @@ def _smalldocs_site(n_workers:int, strict:bool, quiet:bool, proc:Path|None=None,
     import tempfile, yaml
     import nbdev.doclinks
     from nbdev.config import get_config
-    from nbdev.serve import proc_nbs
     os.chdir(ROOT)
     cfg = get_config()
     if modidx: nbdev.doclinks._build_modidx()  # as nbdev_docs does (nbdev_export does it too)
@@ -245,7 +264,7 @@ def _smalldocs_site(n_workers:int, strict:bool, quiet:bool, proc:Path|None=None,
     if tmp_proc: proc = Path(tempfile.mkdtemp(prefix='magnn-proc-'))
     stage = None
     try:
-        try: proc = proc_nbs(cfg.nbs_path, n_workers=n_workers) if proc is None else _proc_nbs(cfg.nbs_path, Path(proc), n_workers, only)
+        try: proc = _proc_nbs(cfg.nbs_path, cfg.config_path/'_proc' if proc is None else Path(proc), n_workers, only, quiet, nbdev_cache=proc is None)
         except Exception as e:  # a notebook's imports or show_doc cells failed; say which, and why, in two lines
             c = e.__cause__
             why = re.findall(r'^(\w+(?:Error|Exception|Exit)\b.*)$', str(c), re.M) if type(c).__name__ == '_RemoteTraceback' \
@@ -267,6 +286,7 @@ def _smalldocs_site(n_workers:int, strict:bool, quiet:bool, proc:Path|None=None,
         fmt.pop('commonmark', None)
         if isinstance(fmt.get('html'), dict): fmt['html'].pop('keep-md', None)
         qy.write_text(yaml.safe_dump(q, sort_keys=False), encoding='utf-8')
+        if not quiet: print(f"docs: rendering the pages with smalldocs", flush=True)
         cmd = [_tool('smalldocs'), 'render', str(stage)] + (['--strict'] if strict else []) + (['--quiet'] if quiet else [])
         sys.stdout.flush()
         r = subprocess.run(cmd)
@@ -314,7 +334,20 @@ def build_docs(engine:str='auto', # 'auto' (Quarto when on PATH, else smalldocs)
     if readme: write_readme()
     return dest
 
+def _needs_venv(argv):
+    "Without nbdev (a system python), run again with the repository's .venv python, or say how to get one."
+    import importlib.util
+    if importlib.util.find_spec('nbdev') and importlib.util.find_spec('smalldocs'): return
+    venv = ROOT/'.venv'/'bin'/'python'
+    if venv.exists() and Path(sys.prefix).resolve() != (ROOT/'.venv').resolve() and not os.environ.get('MAGNN_DOCS_REEXEC'):
+        print(f"build_docs: {sys.executable} lacks nbdev; running again with {venv.relative_to(ROOT)}", flush=True)
+        os.environ['MAGNN_DOCS_REEXEC'] = '1'
+        os.execv(str(venv), [str(venv), str(Path(__file__).resolve()), *argv])
+    raise SystemExit(f"build_docs: {sys.executable} has no nbdev/smalldocs; run it with the venv's Python "
+                     f"(.venv/bin/python tools/build_docs.py) after .venv/bin/pip install -e '.[dev]'")
+
 def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--readme-only', action='store_true', help='only write README.md from nbs/index.ipynb')
     p.add_argument('--engine', default='auto', choices=['auto', 'quarto', 'smalldocs'],
@@ -328,9 +361,10 @@ def main(argv=None):
                    'save screenshots in SITE/screenshots/, and exit 1 on a broken link, image, traceback or raw TeX')
     a = p.parse_args(argv)
     t0 = time.time()
-    if a.readme_only:
+    if a.readme_only:   # plain JSON: any python 3 will do
         print(f"wrote {write_readme().relative_to(ROOT)} from nbs/index.ipynb", flush=True)
         return
+    _needs_venv(argv)
     site = build_docs(a.engine, a.out, strict=a.strict, quiet=a.quiet, n_workers=a.n_workers, only=a.only)
     pages = sorted(site.rglob('*.html'))
     print(f"site: {site} ({len(pages)} pages, front page {site/'index.html'}); README.md from nbs/index.ipynb; "

@@ -55,7 +55,7 @@ class MultiDimAttention(nn.Module):
 
 # %% ../../nbs/models/11_magnn_long.ipynb #d3bc30f1
 class KeyValueMemory(nn.Module):
-    "Eq. 4: m key-value memory units shared by all users; p^H = z + V softmax(Kᵀ z)."
+    "Eq. 4: m key-value memory units shared by all users; pᴴ = z + V softmax(Kᵀ z)."
     def __init__(self, d:int, # embedding size
                  m:int,       # number of memory units
                 ):
@@ -70,7 +70,7 @@ class KeyValueMemory(nn.Module):
 
     def forward(self, z:torch.Tensor # [B, d] queries
                ) -> tuple[torch.Tensor, torch.Tensor]:
-        "(p^H = z + V s [B, d], s [B, m])."
+        "(pᴴ = z + V s [B, d], s [B, m])."
         s = self.attention(z)
         return z + s @ self.V.T, s
 
@@ -99,7 +99,7 @@ class LongTerm(nn.Module):
                 p_u:torch.Tensor,        # [B, d] user embeddings
                 weights:bool=True,       # also return S (the explorer's view; training does not need it)
                ) -> tuple[torch.Tensor, dict]:
-        "(p^H [B, d], {'z': query, 'S': history attention [B, h, H] (if `weights`), 's': memory attention [B, m]})."
+        "(pᴴ [B, d], {'z': query, 'S': history attention [B, h, H] (if `weights`), 's': memory attention [B, m]})."
         (B, H), d, dev, W1 = hist.shape, E.shape[1], E.device, self.attn.Wa1
         W1E = W1(E)                                                               # W_a1 e_i for every item, then gathered
         pe = positional_encoding(H, d, dev)[recency_positions(H, dev)] * self.pe_scale if self.pos_enc else None   # [H, d]

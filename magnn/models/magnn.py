@@ -23,7 +23,7 @@ __all__ = ['FUSIONS', 'VARIANTS', 'InterestFusion', 'MAGNNConfig', 'MAGNN', 'spe
 FUSIONS = ('gating', 'concat', 'gru')
 
 class InterestFusion(nn.Module):
-    "Combine the short-term summary h̄ and the long-term p^H into p^C: Eq. 5's gate, or the concat/GRU ablations."
+    "Combine the short-term summary h̄ and the long-term pᴴ into pᶜ: Eq. 5's gate, or the concat/GRU ablations."
     def __init__(self, d:int,            # embedding size
                  kind:str='gating',      # 'gating' (Eq. 5), 'concat' or 'gru' (Table 3 ablations)
                 ):
@@ -41,7 +41,7 @@ class InterestFusion(nn.Module):
                 pH:torch.Tensor,         # [B, d] long-term interest
                 p_u:torch.Tensor,        # [B, d] user embedding
                ) -> tuple[torch.Tensor, torch.Tensor|None]:
-        "(p^C [B, d], the gate g [B, d] for 'gating', else None)."
+        "(pᶜ [B, d], the gate g [B, d] for 'gating', else None)."
         if self.kind == 'gating':
             g = torch.sigmoid(self.Wg1(hbar) + self.Wg2(pH) + self.Wg3(p_u))
             return g * hbar + (1 - g) * pH, g
@@ -83,7 +83,7 @@ class MAGNNConfig(ModelConfig):
 # %% ../../nbs/models/12_magnn.ipynb #2995ca74
 @register('magnn')
 class MAGNN(Recommender):
-    "MA-GNN (Ma et al., AAAI 2020) and its Table 3 ablations: score = (p_u + p^C + W_rᵀ ē)ᵀ q_j."
+    "MA-GNN (Ma et al., AAAI 2020) and its Table 3 ablations: score = (p_u + pᶜ + W_rᵀ ē)ᵀ q_j."
     config_cls = MAGNNConfig
 
     def __init__(self, n_users:int, n_items:int, cfg:MAGNNConfig|None=None, window=None):
