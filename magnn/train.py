@@ -423,8 +423,9 @@ def train(model:str|None=None, # a registered model name (default magnn)
     if epochs is not None: given['epochs'] = epochs
     if time_limit is not None: given['time_limit'] = float(time_limit)
     name = Path(str(dataset)).name if isinstance(dataset, (str, Path)) else dataset.name
+    cfg = RunConfig.of(model, hyper_cls, given, DATASET_DEFAULTS.get(name))   # built and checked once, before any folder is made
     with RunWriter(out if out is not None else new_run_dir(Path('runs')/name/model, seed), overwrite=overwrite) as w:
         ds = load_dataset(dataset, data_dir=data_dir) if isinstance(dataset, (str, Path)) else dataset
-        cfg = RunConfig.of(model, hyper_cls, given, DATASET_DEFAULTS.get(ds.name))   # built once, with the dataset's defaults
+        if ds.name != name: cfg = RunConfig.of(model, hyper_cls, given, DATASET_DEFAULTS.get(ds.name))   # a folder of pickles named otherwise
         data = data_record(ds, dataset if isinstance(dataset, (str, Path)) else None, data_dir)
         return fit_run(cfg, ds, dev, seed, w, progress, data), w.out
