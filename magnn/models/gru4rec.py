@@ -170,6 +170,7 @@ class GRU4Rec(Recommender):
         c = item_counts(inp, self.cdf.device)
         w = c ** self.cfg.sample_alpha * (c > 0); w[0] = 0
         self.cdf = (w.cumsum(0) / w.sum().clamp_min(1e-12)).clamp_max(1.)
+        self._guide_key = None                                                   # the sampler's guide table is rebuilt from it
 
     def sample(self, shape:tuple # e.g. (steps, n_sample)
               ) -> torch.Tensor:
