@@ -123,14 +123,14 @@ class _RowsSparse(torch.autograd.Function):
     @staticmethod
     def forward(ctx, W, *idxs):
         ctx.save_for_backward(*idxs); ctx.n = W.shape[0]
-        return tuple(W[i] for i in idxs)
+        return tuple(W.index_select(0, i.reshape(-1)).view(*i.shape, W.shape[1]) for i in idxs)   # index_select: 3x W[i] on the CPU
     @staticmethod
     def backward(ctx, *Gs):
         got = [(i, g) for i, g in zip(ctx.saved_tensors, Gs) if g is not None]
         if not got: return (None,) * (len(Gs) + 1)
         d = got[0][1].shape[-1]
         ids = torch.cat([i.reshape(-1) for i, _ in got])
-        G = torch.cat([g.reshape(-1, d) for _, g in got]) * (ids > 0).unsqueeze(1)   # padding gets no gradient
+        G = torch.cat([g.reshape(-1, d) for _, g in got]).mul_((ids > 0).unsqueeze(1))   # padding gets no gradient (in place on the fresh copy)
         grad = torch.sparse_coo_tensor(ids.unsqueeze(0), G, (ctx.n, d), check_invariants=False)   # repeated ids: summed by coalesce()
         return (grad,) + (None,) * len(Gs)
 

@@ -13,7 +13,7 @@ import torch
 
 # %% auto #0
 __all__ = ['MagnnError', 'seed_everything', 'get_device', 'data_dirs', 'cache_dir', 'atomic_path', 'write_json', 'env_info',
-           'Seqs', 'Split', 'Dataset', 'Batch', 'rows', 'rows_many', 'dropout', 'Dropout']
+           'Seqs', 'Split', 'Dataset', 'Batch', 'rows', 'rows_many', 'dropout', 'Dropout', 'tune_malloc']
 
 # %% ../nbs/00_core.ipynb #815be25f
 class MagnnError(Exception):
@@ -332,3 +332,22 @@ def dropout(x:torch.Tensor,  # any float tensor
 class Dropout(torch.nn.Dropout):
     "`nn.Dropout` through `dropout`: the same module (and state), a cheaper mask on a CPU."
     def forward(self, x): return dropout(x, self.p, self.training)
+
+# %% ../nbs/00_core.ipynb #61dd900a
+_MALLOC_TUNED:bool|None = None
+
+def tune_malloc(threshold:int=1 << 30 # bytes: blocks up to this size come from (and go back to) the heap
+               ) -> bool:
+    "Raise glibc's mmap and trim thresholds once per process (freed big blocks are reused, not returned to the OS); whether it took effect."
+    global _MALLOC_TUNED
+    if _MALLOC_TUNED is None:
+        _MALLOC_TUNED = False
+        if sys.platform.startswith('linux') and platform.libc_ver()[0] == 'glibc':
+            import ctypes
+            try: mallopt = ctypes.CDLL(None).mallopt
+            except (OSError, AttributeError): return False
+            M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+            for v in (threshold, 32 << 20):                          # older glibc caps the mmap threshold at 32 MiB
+                if mallopt(M_MMAP_THRESHOLD, v): _MALLOC_TUNED = bool(mallopt(M_TRIM_THRESHOLD, min(2 * v, (1 << 31) - 1))); break
+    return _MALLOC_TUNED
+

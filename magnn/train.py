@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from tqdm.auto import tqdm
-from .core import MagnnError, Seqs, seed_everything, get_device, atomic_path
+from .core import MagnnError, Seqs, seed_everything, get_device, atomic_path, tune_malloc
 from .config import RunConfig, TrainConfig, DATASET_DEFAULTS
 from .contract import Recommender, bpr_loss
 from .models import get_model, make_config, make_model
@@ -216,6 +216,7 @@ class Session:
 
 def setup(cfg:RunConfig, dataset, inp:Seqs, device:torch.device, seed:int) -> Session:
     "Seed everything, build the model for `cfg`, its context, examples, negatives and optimiser on `device`."
+    tune_malloc()                                                   # freed big blocks stay in the heap (00_core): once per process
     seed_everything(seed)
     model = make_model(cfg, dataset.n_users, dataset.n_items)
     model.fit_context(inp); model.to(device)

@@ -113,7 +113,9 @@ class _BPRMaxScores(torch.autograd.Function):
         g = torch.add(s, 2).mul_(s).mul_(b).add_(c0).mul_(e).sub_(u.mul_(d))   # ∂/∂s_j for the negatives
         g.diagonal(dim1=-2, dim2=-1).sub_(d.squeeze(-1) * (A - U))        # ∂/∂r_i: -Σ_j e σ(1-σ) / A
         if alpha > 0:                                                     # through ELU: 1 above 0, s + α below
-            g.mul_(s.clamp(max=0).add_(alpha).add_(torch.sign(s).clamp_(min=0), alpha=1 - alpha))   # no bool masks: slow on CPUs
+            d = s.clamp(max=0).add_(alpha)                                # s + α below 0, α from 0 up
+            if alpha <= 1: g.mul_(torch.maximum(d, torch.gt(s, 0, out=torch.empty_like(s)), out=d))   # ... then 1 above 0 (a float compare: no bool tensor)
+            else: g.mul_(d.add_(torch.sign(s).clamp_(min=0), alpha=1 - alpha))
         return g, None, None, None, None, None
 
 def bpr_max_scores(raw:torch.Tensor,   # [S, B, C] raw scores: column b of row b is the target, the first B columns the batch's targets
@@ -168,13 +170,32 @@ class GRU4Rec(Recommender):
         c = item_counts(inp, self.cdf.device)
         w = c ** self.cfg.sample_alpha * (c > 0); w[0] = 0
         self.cdf = (w.cumsum(0) / w.sum().clamp_min(1e-12)).clamp_max(1.)
+        self._guide_key = None                                                   # the sampler's guide table is rebuilt from it
 
     def sample(self, shape:tuple # e.g. (steps, n_sample)
               ) -> torch.Tensor:
         "Extra negatives ∝ supp^α (long, items ≥ 1): inverse CDF of uniforms, on the model's device."
         if not self.cdf[-1] > 0: raise MagnnError("extra negatives need the item supports: call fit_context(inp) first")
         u = torch.rand(shape, device=self.cdf.device) * self.cdf[-1]
-        return torch.searchsorted(self.cdf, u, right=True).clamp(1, self.n_items)
+        return self._inverse_cdf(u).clamp(1, self.n_items)
+
+    def _inverse_cdf(self, u:torch.Tensor) -> torch.Tensor:
+        "`searchsorted(cdf, u, right=True)`; on the CPU from a guide table (the first candidate of each of 8N equal buckets of [0, cdf[-1]]), then a few steps on."
+        cdf = self.cdf
+        if cdf.device.type != 'cpu': return torch.searchsorted(cdf, u, right=True)
+        key = (cdf.data_ptr(), cdf._version, len(cdf))
+        if getattr(self, '_guide_key', None) != key:                              # built once per CDF (a loaded state_dict changes it)
+            K = 8 * len(cdf)
+            lo = (torch.arange(K, dtype=torch.float64) - 0.5).clamp_min(0) * (cdf[-1].double() / K)   # a little below each bucket's left end
+            self._guide = torch.searchsorted(cdf, lo.float(), right=True)
+            self._guide_scale, self._cdf_inf = K / cdf[-1].item(), torch.cat([cdf, cdf.new_full((1,), float('inf'))])
+            self._guide_key = key
+        i = self._guide[(u * self._guide_scale).long().clamp_(0, len(self._guide) - 1)]   # never past the answer
+        for _ in range(64):                                                        # step on while cdf[i] <= u
+            step = self._cdf_inf[i] <= u
+            if not step.any(): return i
+            i += step
+        return torch.searchsorted(cdf, u, right=True)                              # a bucket with many tiny items: the plain search
 
     def tables(self) -> list[nn.Parameter]:
         "The item tables, whose rows a step uses sparsely: W_x (one-hot input), W_y, b_y."
@@ -224,22 +245,23 @@ class GRU4Rec(Recommender):
         B, S = x.shape
         H, p = self.cfg.hidden, self.cfg.dropout_hidden
         real = x > 0
+        keep = torch.rand(S, B, H, dtype=a.dtype, device=a.device).lt_(1 - p).div_(1 - p) if p > 0 else None   # every step's dropout mask in one draw (3x bernoulli_'s speed)
         with torch.no_grad():                                                        # the same recurrence, values only
-            h, prev, keep = a.new_zeros(B, H), [], []
+            hs = a.new_zeros(S, B, H)                                                # the detached state each step starts from
             W, b, ad = self.Whh.detach().T, self.bh.detach(), a.detach()
-            for t in range(S):
-                prev.append(h)
+            for t in range(S - 1):                                                   # the last step's output is not carried
+                h = hs[t]
                 g = torch.addmm(b, h, W)
                 r, z = torch.sigmoid(ad[:, t, :2 * H] + g[:, :2 * H]).chunk(2, -1)
                 hn = torch.tanh(ad[:, t, 2 * H:] + r * g[:, 2 * H:]).lerp_(h, z)          # (1-z) n + z h
-                if p > 0: keep.append(torch.empty_like(hn).bernoulli_(1 - p).div_(1 - p)); hn.mul_(keep[-1])   # F.dropout's draws
-                h = torch.where(real[:, t, None], hn, h)
-        hp = torch.stack(prev, 1)                                                    # [B, S, H] the detached state each step starts from
+                if p > 0: hn.mul_(keep[t])
+                torch.where(real[:, t, None], hn, h, out=hs[t + 1])
+        hp = hs.transpose(0, 1)                                                      # [B, S, H]
         g = hp @ self.Whh.T + self.bh
         r, z = torch.sigmoid(a[..., :2 * H] + g[..., :2 * H]).chunk(2, -1)
         n = torch.tanh(a[..., 2 * H:] + r * g[..., 2 * H:])
         hn = (1 - z) * n + z * hp
-        if p > 0: hn = hn * torch.stack(keep, 1)
+        if p > 0: hn = hn * keep.transpose(0, 1)
         t = torch.arange(S, device=x.device).expand(B, S)
         last = torch.where(real, t, -1).cummax(1).values                             # the last real step so far (-1: none yet)
         return hn.gather(1, last.clamp_min(0).unsqueeze(-1).expand(-1, -1, H)) * (last >= 0).unsqueeze(-1)
@@ -283,6 +305,9 @@ class GRU4Rec(Recommender):
             if L is not None: return L, real.sum()
         s = self.act(s)
         pos = s.diagonal(dim1=1, dim2=2)                                          # [S, B]
+        if c.loss == 'top1':                                                      # top1_loss over every row, the unreal ones weighted 0: no bool indexing
+            x = (torch.sigmoid(s - pos.unsqueeze(-1)) + torch.sigmoid(s * s)) * nmask
+            return (x.sum(-1) / nmask.sum(-1).clamp_min(1) * real).sum(), real.sum()
         p, n, m = pos[real], s[real], nmask[real]
         L = top1_loss(p, n, m) if c.loss == 'top1' else bpr_max_loss(p, n, m, c.bpreg)
         return L, real.sum()
