@@ -9,9 +9,9 @@ from typing import ClassVar, Literal
 import torch
 import torch.nn.functional as F
 from torch import nn
-from ..core import MagnnError, Batch, Seqs, rows, rows_many, Dropout
+from ..core import MagnnError, Batch, Seqs, rows, rows_many, Dropout, tanh
 from ..config import ModelConfig, TrainConfig
-from ..contract import Recommender, register, dot_scores
+from ..contract import Recommender, register, dot_scores, sparse_rows
 from ..sampler import make_windows, NegativeSampler
 
 # %% auto #0
@@ -55,7 +55,7 @@ class _Attention(nn.Module):
         "Attention weights [B, n], 0 at padding."
         h = drop(x) @ self.Wx + self.b
         if self.Wu is not None: h = h + (drop(u) @ self.Wu).unsqueeze(1)
-        s = torch.sigmoid(torch.tanh(h) @ self.v)                       # [B, n] in (0, 1)
+        s = torch.sigmoid(tanh(h) @ self.v)                             # [B, n] in (0, 1); tanh = 2σ(2x) - 1 (00_core)
         return torch.softmax(s.masked_fill(~mask, -1e9), -1) * mask     # an all-padding row pools nothing
     def forward(self, x, u, mask, drop): return (self.weights(x, u, mask, drop).unsqueeze(-1) * x).sum(1)
 
@@ -118,6 +118,11 @@ class MARank(Recommender):
         for res in self.out_res: z = res(z, drop)
         return dict(p=p, y=y, z=z, u=torch.cat([z + y, p], 1))
 
+    def param_groups(self) -> list[dict]:
+        "E and Q in a `sparse=False` group: `loss` reads them with `sparse_rows`, and `06_train.RowAdam` adds their row-sparse gradients into kept dense tables (exact Adam, no fresh zeroed 35k-row table per step)."
+        t = {id(self.E.weight), id(self.Q.weight)}
+        return [dict(params=[p for p in self.parameters() if id(p) not in t]), dict(params=[self.E.weight, self.Q.weight], sparse=False)]
+
     def item_table(self) -> torch.Tensor:
         "[e_j; q_j] for every item id: [n_items+1, 2d]."
         return torch.cat([self.E.weight, self.Q.weight], 1)
@@ -136,9 +141,9 @@ class MARank(Recommender):
         B, T, n = len(batch), batch.pos.shape[1], train.neg
         batch.neg = negatives.sample(batch.user, (T, n))
         ids = torch.cat([batch.pos, batch.neg.flatten(1)], 1)
-        e_ctx, e_ids = rows_many(self.E.weight, [self.depending(batch), ids])          # one gradient table for E's two lookups
+        e_ctx, e_ids = sparse_rows(self.E.weight, [self.depending(batch), ids])        # row-sparse gradients, into RowAdam's kept tables
         pt = self.parts(batch, e_ctx)
-        w = torch.cat([e_ids, rows(self.Q.weight, ids)], -1)                            # [B, T + T·n, 2d]: item_table()[ids], without building the table
+        w = torch.cat([e_ids, sparse_rows(self.Q.weight, [ids])[0]], -1)              # [B, T + T·n, 2d]: item_table()[ids], without building the table
         s, sq_item = (pt['u'].unsqueeze(1) * w).sum(-1).float(), w.float().pow(2).sum(-1)
         sq_ctx = sum(pt[k].float().pow(2).sum(-1) for k in ('p', 'y', 'z'))            # [B]
         sq = sq_ctx[:, None, None] + sq_item[:, :T, None] + sq_item[:, T:].view(B, T, n)
