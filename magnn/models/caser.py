@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from torch import nn
 from ..core import MagnnError, Batch, rows, Dropout
 from ..config import ModelConfig, TrainConfig
-from ..contract import Recommender, register, init_embedding, dot_scores, bce_loss, sparse_rows
+from ..contract import Recommender, register, init_embedding, dot_scores, bce_loss
 from ..sampler import NegativeSampler
 
 # %% auto #0
@@ -80,7 +80,7 @@ class Caser(Recommender):
         "The convolutional sequence embedding z [B, d] of each user's window `batch.seq` [B, L]."
         if batch.seq.shape[1] != self.window.L:
             raise MagnnError(f"Caser was built for windows of L={self.window.L} items but the batch has {batch.seq.shape[1]}")
-        x = self._rows(self.E.weight, batch.seq)[0] * (batch.seq > 0).unsqueeze(-1)   # [B, L, d]; padding = 0
+        x = rows(self.E.weight, batch.seq) * (batch.seq > 0).unsqueeze(-1)      # [B, L, d]; padding = 0
         B, L, d = x.shape
         out = []
         if self.conv_v is not None:                                             # [B, nv*d], no activation
@@ -93,20 +93,6 @@ class Caser(Recommender):
                 out.append(act(c + conv.bias).amax(1))
         return _ACT[self.cfg.ac_fc](self.fc1(self.drop(torch.cat(out, 1))))
 
-    def tables(self) -> list[nn.Parameter]:
-        "The item tables a step reads a few rows of: E, W2 and b (P stays dense: user 0 is a real user, and `sparse_rows` gives row 0 nothing)."
-        return [self.E.weight, self.W2.weight, self.b.weight]
-
-    def param_groups(self) -> list[dict]:
-        "The tables in a `sparse=False` group: their row-sparse gradients go into kept dense tables (exact Adam, `06_train.RowAdam`), not a fresh zeroed table per lookup and step."
-        t = {id(p) for p in self.tables()}
-        return [dict(params=[p for p in self.parameters() if id(p) not in t]), dict(params=self.tables(), sparse=False)]
-
-    def _rows(self, W:torch.Tensor, *idxs:torch.Tensor) -> list[torch.Tensor]:
-        "`W[idx]` for each id tensor, with a row-sparse gradient while training (no gradient reaches row 0 of an item table)."
-        if self.training and torch.is_grad_enabled() and W.requires_grad: return sparse_rows(W, list(idxs))
-        return [rows(W, i) for i in idxs]
-
     def _conv_h_weight(self) -> torch.Tensor:
         "The horizontal filters as one matrix [d, Σ_h h·nh]: for height h, row k of filter f is column off_h + k·nh + f."
         d = self.cfg.d
@@ -118,9 +104,8 @@ class Caser(Recommender):
 
     def score(self, batch:Batch, items:torch.Tensor|None=None) -> torch.Tensor:
         "r̂ for all item ids [B, n_items+1] (one matmul), or for `items` [B, C]."
-        if items is None: return dot_scores(self.user_vector(batch), self.W2.weight) + self.b.weight.T
-        w, b = self._rows(self.W2.weight, items)[0], self._rows(self.b.weight, items)[0]
-        return (self.user_vector(batch).unsqueeze(1) * w).sum(-1) + b.squeeze(-1)   # dot_scores over chosen items
+        b = self.b.weight.T if items is None else rows(self.b.weight, items).squeeze(-1)
+        return dot_scores(self.user_vector(batch), self.W2.weight, items) + b
 
     def loss(self, batch:Batch, negatives:NegativeSampler, train:TrainConfig) -> tuple[torch.Tensor, torch.Tensor]:
         "(Σ BCE over the real targets and their `train.neg` negatives each, number of terms)."

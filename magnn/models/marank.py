@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from torch import nn
 from ..core import MagnnError, Batch, Seqs, rows, rows_many, Dropout, tanh
 from ..config import ModelConfig, TrainConfig
-from ..contract import Recommender, register, dot_scores, sparse_rows
+from ..contract import Recommender, register, dot_scores
 from ..sampler import make_windows, NegativeSampler
 
 # %% auto #0
@@ -118,11 +118,6 @@ class MARank(Recommender):
         for res in self.out_res: z = res(z, drop)
         return dict(p=p, y=y, z=z, u=torch.cat([z + y, p], 1))
 
-    def param_groups(self) -> list[dict]:
-        "E and Q in a `sparse=False` group: `loss` reads them with `sparse_rows`, and `06_train.RowAdam` adds their row-sparse gradients into kept dense tables (exact Adam, no fresh zeroed 35k-row table per step)."
-        t = {id(self.E.weight), id(self.Q.weight)}
-        return [dict(params=[p for p in self.parameters() if id(p) not in t]), dict(params=[self.E.weight, self.Q.weight], sparse=False)]
-
     def item_table(self) -> torch.Tensor:
         "[e_j; q_j] for every item id: [n_items+1, 2d]."
         return torch.cat([self.E.weight, self.Q.weight], 1)
@@ -141,9 +136,9 @@ class MARank(Recommender):
         B, T, n = len(batch), batch.pos.shape[1], train.neg
         batch.neg = negatives.sample(batch.user, (T, n))
         ids = torch.cat([batch.pos, batch.neg.flatten(1)], 1)
-        e_ctx, e_ids = sparse_rows(self.E.weight, [self.depending(batch), ids])        # row-sparse gradients, into RowAdam's kept tables
+        e_ctx, e_ids = rows_many(self.E.weight, [self.depending(batch), ids])          # one gradient table for E's two lookups
         pt = self.parts(batch, e_ctx)
-        w = torch.cat([e_ids, sparse_rows(self.Q.weight, [ids])[0]], -1)              # [B, T + T·n, 2d]: item_table()[ids], without building the table
+        w = torch.cat([e_ids, rows(self.Q.weight, ids)], -1)                            # [B, T + T·n, 2d]: item_table()[ids], without building the table
         s, sq_item = (pt['u'].unsqueeze(1) * w).sum(-1).float(), w.float().pow(2).sum(-1)
         sq_ctx = sum(pt[k].float().pow(2).sum(-1) for k in ('p', 'y', 'z'))            # [B]
         sq = sq_ctx[:, None, None] + sq_item[:, :T, None] + sq_item[:, T:].view(B, T, n)
