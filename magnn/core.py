@@ -288,11 +288,22 @@ class _Tanh(torch.autograd.Function):
     @staticmethod
     def backward(ctx, g): return torch.ops.aten.tanh_backward(g, ctx.saved_tensors[0])
 
-def tanh(x:torch.Tensor # any float tensor
+class _TanhInplace(torch.autograd.Function):
+    "x ← tanh(x) = 2σ(2x) - 1 in x's own memory (x must not be needed by another backward, as for `tanh_`)."
+    @staticmethod
+    def forward(ctx, x):
+        x.mul_(2).sigmoid_().mul_(2).sub_(1)
+        ctx.mark_dirty(x); ctx.save_for_backward(x)
+        return x
+    @staticmethod
+    def backward(ctx, g): return torch.ops.aten.tanh_backward(g, ctx.saved_tensors[0])
+
+def tanh(x:torch.Tensor, # any float tensor
+         inplace:bool=False, # overwrite x, as `x.tanh_()`
         ) -> torch.Tensor:
-    "`torch.tanh(x)`, as 2σ(2x) - 1 on a CPU (about 2.5x cheaper there), with the same backward."
-    if x.device.type != 'cpu': return torch.tanh(x)
-    return _Tanh.apply(x)
+    "`torch.tanh(x)` (or `x.tanh_()`), as 2σ(2x) - 1 on a CPU (about 2.5x cheaper there), with the same backward."
+    if x.device.type != 'cpu': return x.tanh_() if inplace else torch.tanh(x)
+    return (_TanhInplace if inplace else _Tanh).apply(x)
 
 # %% ../nbs/00_core.ipynb #72e1a840
 def _gather(W, i):

@@ -44,7 +44,7 @@ class MultiDimAttention(nn.Module):
                 WX:torch.Tensor|None=None, # [B, H, d] `Wa1(X)` when the caller has it already (see LongTerm); updated in place
                ) -> tuple[torch.Tensor, torch.Tensor]:
         "(z [B, d], S [B, h, H]); padded positions get exactly 0 weight, an empty history gives S = 0 and z = 0."
-        a = torch.tanh(self.Wa1(X) + self.Wa2(p_u).unsqueeze(1)) if WX is None else tanh(WX.add_(self.Wa2(p_u).unsqueeze(1)))  # [B, H, d]
+        a = torch.tanh(self.Wa1(X) + self.Wa2(p_u).unsqueeze(1)) if WX is None else tanh(WX.add_(self.Wa2(p_u).unsqueeze(1)), inplace=True)  # [B, H, d]
         logits = self.Wa3(a).transpose(1, 2)                                # [B, h, H]
         m = mask.unsqueeze(1)                                               # [B, 1, H]
         logits = logits.masked_fill(~m, float('-inf'))
