@@ -13,7 +13,7 @@ import torch
 
 # %% auto #0
 __all__ = ['MagnnError', 'seed_everything', 'get_device', 'data_dirs', 'cache_dir', 'atomic_path', 'write_json', 'env_info',
-           'Seqs', 'Split', 'Dataset', 'Batch', 'rows', 'rows_many', 'dropout', 'Dropout', 'tune_malloc']
+           'Seqs', 'Split', 'Dataset', 'Batch', 'tanh', 'rows', 'rows_many', 'dropout', 'Dropout', 'tune_malloc']
 
 # %% ../nbs/00_core.ipynb #815be25f
 class MagnnError(Exception):
@@ -276,6 +276,34 @@ class Batch:
         "The rows `idx` of every tensor."
         sl = lambda t: None if t is None else t[idx]
         return Batch(sl(self.user), sl(self.seq), sl(self.hist), sl(self.pos), sl(self.neg))
+
+# %% ../nbs/00_core.ipynb #df4e018b
+class _Tanh(torch.autograd.Function):
+    "tanh(x) = 2σ(2x) - 1 in one buffer; backward g·(1 - y²) from the saved output."
+    @staticmethod
+    def forward(ctx, x):
+        y = torch.mul(x, 2); torch.sigmoid(y, out=y); y.mul_(2).sub_(1)
+        ctx.save_for_backward(y)
+        return y
+    @staticmethod
+    def backward(ctx, g): return torch.ops.aten.tanh_backward(g, ctx.saved_tensors[0])
+
+class _TanhInplace(torch.autograd.Function):
+    "x ← tanh(x) = 2σ(2x) - 1 in x's own memory (x must not be needed by another backward, as for `tanh_`)."
+    @staticmethod
+    def forward(ctx, x):
+        x.mul_(2).sigmoid_().mul_(2).sub_(1)
+        ctx.mark_dirty(x); ctx.save_for_backward(x)
+        return x
+    @staticmethod
+    def backward(ctx, g): return torch.ops.aten.tanh_backward(g, ctx.saved_tensors[0])
+
+def tanh(x:torch.Tensor, # any float tensor
+         inplace:bool=False, # overwrite x, as `x.tanh_()`
+        ) -> torch.Tensor:
+    "`torch.tanh(x)` (or `x.tanh_()`), as 2σ(2x) - 1 on a CPU (about 2.5x cheaper there), with the same backward."
+    if x.device.type != 'cpu': return x.tanh_() if inplace else torch.tanh(x)
+    return (_TanhInplace if inplace else _Tanh).apply(x)
 
 # %% ../nbs/00_core.ipynb #72e1a840
 def _gather(W, i):

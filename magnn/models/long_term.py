@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import torch
 from torch import nn
-from ..core import MagnnError, rows, rows_many
+from ..core import MagnnError, rows, rows_many, tanh
 
 # %% auto #0
 __all__ = ['positional_encoding', 'recency_positions', 'MultiDimAttention', 'KeyValueMemory', 'length_buckets', 'LongTerm']
@@ -44,13 +44,13 @@ class MultiDimAttention(nn.Module):
                 WX:torch.Tensor|None=None, # [B, H, d] `Wa1(X)` when the caller has it already (see LongTerm); updated in place
                ) -> tuple[torch.Tensor, torch.Tensor]:
         "(z [B, d], S [B, h, H]); padded positions get exactly 0 weight, an empty history gives S = 0 and z = 0."
-        a = torch.tanh(self.Wa1(X) + self.Wa2(p_u).unsqueeze(1)) if WX is None else WX.add_(self.Wa2(p_u).unsqueeze(1)).tanh_()  # [B, H, d]
+        a = torch.tanh(self.Wa1(X) + self.Wa2(p_u).unsqueeze(1)) if WX is None else tanh(WX.add_(self.Wa2(p_u).unsqueeze(1)), inplace=True)  # [B, H, d]
         logits = self.Wa3(a).transpose(1, 2)                                # [B, h, H]
         m = mask.unsqueeze(1)                                               # [B, 1, H]
         logits = logits.masked_fill(~m, float('-inf'))
         logits = logits.masked_fill(~m.any(-1, keepdim=True), 0.)           # empty history: avoid 0/0
         S = torch.softmax(logits, dim=-1) * m                               # exact zeros at padding
-        Z = torch.tanh(S @ X)                                               # [B, h, d]
+        Z = tanh(S @ X)                                                     # [B, h, d]
         return Z.mean(1), S
 
 # %% ../../nbs/models/11_magnn_long.ipynb #d3bc30f1

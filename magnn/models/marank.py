@@ -9,7 +9,7 @@ from typing import ClassVar, Literal
 import torch
 import torch.nn.functional as F
 from torch import nn
-from ..core import MagnnError, Batch, Seqs, rows, rows_many, Dropout
+from ..core import MagnnError, Batch, Seqs, rows, rows_many, Dropout, tanh
 from ..config import ModelConfig, TrainConfig
 from ..contract import Recommender, register, dot_scores
 from ..sampler import make_windows, NegativeSampler
@@ -43,7 +43,8 @@ class _Residual(nn.Module):
     def __init__(self, d:int):
         super().__init__()
         self.W, self.b = _w(d, d), _w(d, std=1.)
-    def forward(self, x, drop): return F.relu(drop(x) @ self.W + self.b + x)
+    def forward(self, x, drop):   # in place on the product's fresh output: no extra [B, n, d] buffers
+        return torch.matmul(drop(x), self.W).add_(self.b).add_(x).relu_()
 
 class _Attention(nn.Module):
     "Official attention: softmax over real positions of σ(vᵀ tanh(dropout(x) W_x + dropout(u) W_u + b)); pools the undropped x."
@@ -53,9 +54,9 @@ class _Attention(nn.Module):
         self.Wu = _w(d, d) if user else None
     def weights(self, x, u, mask, drop):
         "Attention weights [B, n], 0 at padding."
-        h = drop(x) @ self.Wx + self.b
-        if self.Wu is not None: h = h + (drop(u) @ self.Wu).unsqueeze(1)
-        s = torch.sigmoid(torch.tanh(h) @ self.v)                       # [B, n] in (0, 1)
+        h = torch.matmul(drop(x), self.Wx).add_(self.b)                 # in place on the product's fresh output
+        if self.Wu is not None: h.add_((drop(u) @ self.Wu).unsqueeze(1))
+        s = torch.sigmoid(tanh(h, inplace=True) @ self.v)               # [B, n] in (0, 1); tanh = 2σ(2x) - 1 (00_core)
         return torch.softmax(s.masked_fill(~mask, -1e9), -1) * mask     # an all-padding row pools nothing
     def forward(self, x, u, mask, drop): return (self.weights(x, u, mask, drop).unsqueeze(-1) * x).sum(1)
 

@@ -8,7 +8,7 @@ import warnings
 import torch
 import torch.nn.functional as F
 from torch import nn
-from ..core import MagnnError, rows
+from ..core import MagnnError, rows, tanh
 
 # %% auto #0
 __all__ = ['SparseGraph', 'masked_mean', 'ShortTerm']
@@ -103,7 +103,7 @@ class ShortTerm(nn.Module):
         AE = self.graph(E)                                     # [n_items+1, d], one sparse product
         agg = rows(AE, seq)
         if own is not None: agg = self._leave_out(agg, seq, E, own)
-        return torch.tanh(self.W1(torch.cat([agg, rows(E, seq)], -1)))
+        return tanh(self.W1(torch.cat([agg, rows(E, seq)], -1)), inplace=True)   # 2σ(2x)-1 (00_core), on W1's fresh output
 
     def _leave_out(self, agg, seq, E, own):
         "Σ_k A_ik e_k recomputed without the counts of this window's own transitions i→k."
@@ -125,4 +125,4 @@ class ShortTerm(nn.Module):
         hbar = masked_mean(self.item_states(seq, E, own), seq > 0)
         if self.W2 is None: return hbar, None
         if p_u is None: raise MagnnError("ShortTerm(summary=True) needs the user embeddings p_u for Eq. 2")
-        return hbar, torch.tanh(self.W2(torch.cat([hbar, p_u], -1)))
+        return hbar, tanh(self.W2(torch.cat([hbar, p_u], -1)), inplace=True)
