@@ -46,7 +46,7 @@ def test_train_default_writes_metrics(tmp_path):
     assert len(found) == 1
     m = json.loads(found[0].read_text())
     for split in ('valid', 'test'):
-        assert 0 <= m[split]['recall@10'] <= 1 and 0 <= m[split]['ndcg@10'] <= 1
+        assert 0 < m[split]['recall@10'] <= m[split]['hit@10'] and m[split]['recall@5'] <= m[split]['recall@10'] <= m[split]['recall@20'] and m[split]['ndcg@10'] > 0
     assert 'recall@10' in out and 'run folder' in out
     run = found[0].parent
     assert {p.name for p in run.iterdir()} >= {'config.json', 'metrics.json', 'log.jsonl', 'env.json', 'model.pt'}
