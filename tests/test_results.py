@@ -70,3 +70,15 @@ def test_table2_matches_run_files(folder, paper):
     from magnn.compare import compare
     table = compare(RESULTS/folder, paper=paper, every=True).split('\n\nBest in each column')[0]
     assert table in (ROOT/'README.md').read_text() + _report(), f"Table 2 ({folder}) is stale: re-execute nbs/index.ipynb and nbs/reproduction.ipynb"
+
+def test_library_names_no_results_folder():
+    "No module of the package names a study folder or results/ itself: pages pass the folders they read."
+    import re
+    names = [p.name for p in STUDIES]
+    for py in (ROOT/'magnn').rglob('*.py'):
+        if py.name == '_modidx.py': continue
+        text = py.read_text()
+        for n in names:
+            hit = re.search(rf"""['"/]{re.escape(n)}['"/]""", text)
+            assert not hit, f"{py.relative_to(ROOT)} names the results folder {n!r}: {text[max(0, hit.start() - 60):hit.end() + 20]!r}"
+        assert not re.search(r"""['"]\.*/?results/""", text), f"{py.relative_to(ROOT)} names a path under results/"
