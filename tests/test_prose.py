@@ -247,6 +247,29 @@ CLAIMS += [
 ]
 
 
+def _cfgs(folder, *keys, models=None):
+    "The values of `keys` shared by every trained run of a set (of `models` when given): the budget the prose quotes."
+    r = runs(folder)
+    cs = {tuple(c.get(k) for k in keys) for m, c in zip(r.model, r.config) if m not in ('pop', 'markov') and (models is None or m in models)}
+    assert len(cs) == 1, f"{folder}: runs with different {keys}: {cs}"
+    return tuple(f"{v:g}" if isinstance(v, float) else str(v) for v in cs.pop())
+
+CLAIMS += [
+    ('report', "Single runs on this 2-core CPU, {} epochs each (validation every {} epochs, patience {})",
+     lambda: _cfgs('diagnostics-amazon-cds/one-change-each', 'epochs', 'eval_every', 'patience')),
+    ('report', "Up to {} epochs on the CPU (SASRec: {} epochs and a {}-minute limit on model selection), validation every {} epochs, patience {}, one seed each",
+     lambda: (_cfgs(CONV, 'epochs', models=('bprmf', 'magnn'))[0], *(lambda e, t: (e, f"{float(t) / 60:.0f}"))(*_cfgs(CONV, 'epochs', 'time_limit', models=('sasrec',))),
+              *_cfgs(CONV, 'eval_every', 'patience'))),
+    ('report', "{} epochs each (validation every {}, patience {}), one seed", lambda: _cfgs('eq6-matrices/wr-and-hgn-parts', 'epochs', 'eval_every', 'patience')),
+    ('report', "--epochs {} eval_every={} patience={} time_limit={} refit=true pe_scale={}", lambda: _cfgs(EQ6, 'epochs', 'eval_every', 'patience', 'time_limit', 'pe_scale')),
+    ('report', "(validation every {} epochs, patience {}, at most {} minutes of model selection)",
+     lambda: (lambda e, p, t: (e, p, f"{float(t) / 60:.0f}"))(*_cfgs('eq6-matrices/converged', 'eval_every', 'patience', 'time_limit'))),
+    ('report', "One seed each, {} epochs on the CPU", lambda: _cfgs('diagnostics-amazon-cds/parts-alone', 'epochs')),
+    ('report', "The earlier CPU reproduction (one seed, {} epochs", lambda: _cfgs('table2-amazon-cds/cpu-20-epochs', 'epochs')),
+    ('report', "The same options for {} epochs (seed 0)", lambda: _cfgs('mfs-question/60-epochs', 'epochs')),
+]
+
+
 @pytest.mark.parametrize('page,text,values', CLAIMS, ids=[f"{p}:{t[:40]}" for p, t, _ in CLAIMS])
 def test_claim_matches_data(page, text, values):
     "The sentence, with its numbers computed from the study's run files, is in the page word for word."
