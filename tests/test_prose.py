@@ -270,6 +270,12 @@ CLAIMS += [
 ]
 
 
+CLAIMS += [
+    ('readme', "An H200 takes about {} s per MA-GNN epoch against {} s on one CPU thread",
+     lambda: (f"{_bench('amazon-cds-h200-fp32.json')[0]:.1f}", f"{_bench('models/bench-amazon-cds-magnn-cpu.json')[0]:.0f}")),
+]
+
+
 @pytest.mark.parametrize('page,text,values', CLAIMS, ids=[f"{p}:{t[:40]}" for p, t, _ in CLAIMS])
 def test_claim_matches_data(page, text, values):
     "The sentence, with its numbers computed from the study's run files, is in the page word for word."
