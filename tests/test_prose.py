@@ -2,7 +2,8 @@
 are the data's. Two checks:
 
 - `CLAIMS`: each typed sentence that states a number the tables do not print (a seed's value, a validation score, a
-  difference, a spread, a point of a curve, a p-value) is written here with its numbers computed from the run
+  difference, a spread, a point of a curve, a p-value, a budget from the runs' configs, a timing from results/bench)
+  is written here with its numbers computed from the run
   folders of a study; the sentence so rebuilt must be in the page, word for word. A typed number that differs from
   the data fails. (The README's headline bullets are printed by code in nbs/index.ipynb, so need no claim.)
 - every other number with three or four decimals in the page's prose must be printed in that page's outputs
