@@ -12,7 +12,8 @@ from .config import ModelConfig, WindowConfig, TrainConfig
 from .sampler import make_windows, NegativeSampler
 
 # %% auto #0
-__all__ = ['MODELS', 'bpr_loss', 'bce_loss', 'ce_loss', 'Recommender', 'dot_scores', 'init_embedding', 'item_counts', 'register']
+__all__ = ['MODELS', 'bpr_loss', 'bce_loss', 'ce_loss', 'Recommender', 'dot_scores', 'init_embedding', 'item_counts',
+           'sparse_rows', 'register']
 
 # %% ../nbs/05a_contract.ipynb #1ecfb833
 def bpr_loss(pos:torch.Tensor, # [B, T] scores of the targets
@@ -115,6 +116,29 @@ def init_embedding(n:int, d:int, pad:bool=False) -> nn.Embedding:
 def item_counts(inp:Seqs, device='cpu') -> torch.Tensor:
     "How often each item id occurs in `inp`: float [n_items+1] on `device`."
     return torch.bincount(torch.as_tensor(inp.items), minlength=inp.n_items + 1).float().to(device)
+
+# %% ../nbs/05a_contract.ipynb #5c9e1d71
+class _RowsSparse(torch.autograd.Function):
+    "W[idx] for one or more id tensors; the backward is one sparse gradient with a row per id used (repeats add up), row 0 zero."
+    @staticmethod
+    def forward(ctx, W, *idxs):
+        ctx.save_for_backward(*idxs); ctx.n = W.shape[0]
+        return tuple(W[i] for i in idxs)
+    @staticmethod
+    def backward(ctx, *Gs):
+        got = [(i, g) for i, g in zip(ctx.saved_tensors, Gs) if g is not None]
+        if not got: return (None,) * (len(Gs) + 1)
+        d = got[0][1].shape[-1]
+        ids = torch.cat([i.reshape(-1) for i, _ in got])
+        G = torch.cat([g.reshape(-1, d) for _, g in got]) * (ids > 0).unsqueeze(1)   # padding gets no gradient
+        grad = torch.sparse_coo_tensor(ids.unsqueeze(0), G, (ctx.n, d), check_invariants=False)   # repeated ids: summed by coalesce()
+        return (grad,) + (None,) * len(Gs)
+
+def sparse_rows(W:torch.Tensor,         # [n, d] a table (a leaf parameter: its .grad becomes sparse)
+                idxs:list[torch.Tensor], # long id tensors of any shapes; 0 is padding
+               ) -> list[torch.Tensor]:
+    "`[W[i] for i in idxs]` whose backward gives `W` a row-sparse gradient: only the distinct ids used, summed, row 0 zero."
+    return list(_RowsSparse.apply(W, *idxs))
 
 # %% ../nbs/05a_contract.ipynb #241366bb
 MODELS:dict[str, type] = {}

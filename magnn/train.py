@@ -19,39 +19,86 @@ from .sampler import NegativeSampler
 from .evaluate import evaluate, user_metrics
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'USER_METRICS', 'train_epoch', 'make_optimizer', 'EarlyStopping', 'save_checkpoint', 'load_checkpoint',
-           'fingerprint', 'check_seed', 'prepare_out', 'set_status', 'run_status', 'Interrupted', 'Session', 'setup',
-           'run_epoch', 'evaluate_run', 'retrain', 'write_config', 'write_users', 'read_users', 'write_result', 'fit',
-           'read_run', 'load_run_data', 'load_run', 'refit_run', 'train']
+__all__ = ['RUN_FILES', 'USER_METRICS', 'train_step', 'train_epoch', 'RowAdam', 'make_optimizer', 'EarlyStopping',
+           'save_checkpoint', 'load_checkpoint', 'fingerprint', 'check_seed', 'prepare_out', 'set_status', 'run_status',
+           'Interrupted', 'Session', 'setup', 'run_epoch', 'evaluate_run', 'retrain', 'write_config', 'write_users',
+           'read_users', 'write_result', 'fit', 'read_run', 'load_run_data', 'load_run', 'refit_run', 'train']
 
 # %% ../nbs/06_train.ipynb #bbc82f65
+from typing import Callable
+
+def train_step(model:Recommender, # the model, in training mode
+               batch,             # one batch of its examples (`examples.batch(ids)`)
+               negatives:NegativeSampler, # uniform negatives for the loss
+               opt:torch.optim.Optimizer,
+               train:TrainConfig, # negatives per target, amp
+              ) -> tuple[torch.Tensor, torch.Tensor|int]:
+    "One optimiser step on one batch: the model's loss (under bf16 autocast with `amp`), plus `reg()`, backward, step; returns (loss, number of terms), undetached from the device."
+    with torch.autocast(model.device.type, dtype=torch.bfloat16) if train.amp else nullcontext():
+        loss, k = model.loss(batch, negatives, train)
+    opt.zero_grad(set_to_none=True)
+    (loss + model.reg()).backward()
+    opt.step()
+    return loss.detach(), k
+
 def train_epoch(model:Recommender, # the model (in training mode during the epoch)
                 examples,          # its training examples (`model.examples(...)`: windows or sequences)
                 negatives:NegativeSampler, # uniform negatives for the loss
                 opt:torch.optim.Optimizer,
                 train:TrainConfig, # batch size, negatives, amp
                 gen:torch.Generator|None=None, # the order of the examples
+                on_batch:Callable[[int], None]|None=None, # called after each batch with the number of examples done so far
                ) -> float:
-    "One pass over all training examples in random order; returns the mean loss per term."
+    "One pass over all training examples in random order (`train_step` per batch); returns the mean loss per term."
     model.train()
-    autocast = torch.autocast(examples.device.type, dtype=torch.bfloat16) if train.amp else nullcontext()
     n = len(examples)
     perm = torch.randperm(n, device=examples.device, generator=gen)
     total, terms = torch.zeros((), device=examples.device), 0
     for i in range(0, n, train.batch_size):
-        b = examples.batch(perm[i:i + train.batch_size])
-        with autocast: loss, k = model.loss(b, negatives, train)
-        opt.zero_grad(set_to_none=True)
-        (loss + model.reg()).backward()
-        opt.step()
-        total += loss.detach(); terms += k   # tensors: no device sync per batch
+        loss, k = train_step(model, examples.batch(perm[i:i + train.batch_size]), negatives, opt, train)
+        total += loss; terms += k   # tensors: no device sync per batch
+        if on_batch is not None: on_batch(min(i + train.batch_size, n))
     return (total / max(terms, 1)).item()
 
+def _lazy_adam(p:torch.Tensor, grad:torch.Tensor, st:dict, g:dict):
+    "One Adam step on the rows of `p` that the sparse `grad` names (all rows for a dense one); the other rows and their moments stay as they are."
+    if not st: st.update(step=torch.zeros((), dtype=torch.float32), exp_avg=torch.zeros_like(p), exp_avg_sq=torch.zeros_like(p))
+    (b1, b2), lr, eps, wd = g['betas'], g['lr'], g['eps'], g['weight_decay']
+    st['step'] += 1; t = st['step'].item()
+    if not grad.is_sparse: grad = grad.to_sparse(1)                             # a dense gradient: every row
+    grad = grad.coalesce(); idx, v = grad.indices()[0], grad.values()          # one row per id, repeats summed
+    if wd: v = v.add(p.index_select(0, idx), alpha=wd)                        # L2 (Adam's weight decay) on the rows used
+    m, s = st['exp_avg'].index_select(0, idx).lerp_(v, 1 - b1), st['exp_avg_sq'].index_select(0, idx).mul_(b2).addcmul_(v, v, value=1 - b2)
+    st['exp_avg'].index_copy_(0, idx, m); st['exp_avg_sq'].index_copy_(0, idx, s)
+    p.index_add_(0, idx, m.div_(s.sqrt_().mul_(1 / math.sqrt(1 - b2 ** t)).add_(eps)).mul_(-lr / (1 - b1 ** t)))
+
+class RowAdam(torch.optim.Adam):
+    "Adam, fused; a group marked `sparse=True` takes row-sparse gradients and steps only the rows a batch used (lazy Adam), a group marked `sparse=False` takes them into a kept dense table (exact Adam)."
+    @torch.no_grad()
+    def step(self, closure=None):
+        groups = self.param_groups
+        for g in groups:
+            if g.get('sparse') is False:                                   # dense Adam of a sparse gradient: no new zeroed table per step
+                for p in g['params']:
+                    if p.grad is not None and p.grad.is_sparse:
+                        if not hasattr(self, '_bufs'): self._bufs = {}
+                        buf = self._bufs.get(p)
+                        if buf is None: buf = self._bufs[p] = torch.zeros_like(p)
+                        else: buf.zero_()
+                        p.grad = buf.index_add_(0, p.grad._indices()[0], p.grad._values())
+        self.param_groups = [g for g in groups if not g.get('sparse')]   # the torch Adam steps the dense groups
+        try: super().step()
+        finally: self.param_groups = groups
+        for g in groups:
+            if g.get('sparse'):
+                for p in g['params']:
+                    if p.grad is not None: _lazy_adam(p, p.grad, self.state[p], g)
+
 def make_optimizer(params, train:TrainConfig, device) -> torch.optim.Optimizer:
-    "Adam with the config's lr (times a group's `lr_scale`) and L2 as weight decay (Eq. 7); fused into one pass over each tensor per step (CPU and GPU)."
+    "Adam with the config's lr (times a group's `lr_scale`) and L2 as weight decay (Eq. 7), fused into one pass over each tensor per step (CPU and GPU); `RowAdam` when a group is marked `sparse`."
     groups = params if params and isinstance(params[0], dict) else [dict(params=list(params))]
-    groups = [{'params': g['params'], 'lr': train.lr * g.get('lr_scale', 1.)} for g in groups]
-    return torch.optim.Adam(groups, lr=train.lr, weight_decay=train.l2, fused=True)
+    groups = [{'params': g['params'], 'lr': train.lr * g.get('lr_scale', 1.), **({'sparse': bool(g['sparse'])} if 'sparse' in g else {})} for g in groups]
+    return (RowAdam if any('sparse' in g for g in groups) else torch.optim.Adam)(groups, lr=train.lr, weight_decay=train.l2, fused=True)
 
 # %% ../nbs/06_train.ipynb #dc03c852
 @dataclass

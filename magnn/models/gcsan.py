@@ -15,7 +15,7 @@ from ..config import ModelConfig
 from ..contract import Recommender, register, init_embedding, dot_scores
 
 # %% auto #0
-__all__ = ['session_graph', 'GatedGNN', 'SelfAttentionBlock', 'window_ce_loss', 'GCSANConfig', 'GCSAN']
+__all__ = ['session_graph', 'GatedGNN', 'SelfAttentionBlock', 'window_ce_loss', 'full_ce_loss', 'GCSANConfig', 'GCSAN']
 
 # %% ../../nbs/models/23_gcsan.ipynb #ad2185cb
 def session_graph(seq:torch.Tensor # long [B, L] windows, left-padded with 0
@@ -90,6 +90,36 @@ def window_ce_loss(logits:torch.Tensor, # [B, n_items+1] scores of every item id
     lse = torch.logsumexp(logits[:, 1:].float(), -1, keepdim=True)      # [B, 1]
     return ((lse - logits.float().gather(1, pos)) * (pos > 0)).sum()
 
+# %% ../../nbs/models/23_gcsan.ipynb #c1d2e3f1
+class _FullCE(torch.autograd.Function):
+    "window_ce_loss(u E^T, pos) with the logits made, exponentiated in place and reused by the backward."
+    @staticmethod
+    def forward(ctx, u, E, pos):
+        x = u @ E.T                                                       # [B, N] logits
+        tgt = x.gather(1, pos)                                            # the targets' logits
+        real = (pos > 0).to(x.dtype)
+        m = x[:, 1:].amax(1, keepdim=True)
+        x.sub_(m).exp_(); x[:, 0] = 0                                     # e^(x - m); column 0 (padding) out of the softmax
+        Z, cnt = x.sum(1, keepdim=True), real.sum(1, keepdim=True)
+        ctx.save_for_backward(u, E, pos, x, Z, cnt, real)
+        return (cnt * (m + Z.log())).sum() - (tgt * real).sum()
+
+    @staticmethod
+    def backward(ctx, G):
+        u, E, pos, p, Z, cnt, real = ctx.saved_tensors
+        if getattr(ctx, 'used', False): raise RuntimeError("full_ce_loss: its backward reuses its buffer and runs once")
+        ctx.used = True
+        g = p.mul_(cnt * G / Z).scatter_add_(1, pos, -real * G)            # softmax x targets per window, minus 1 at each target
+        return g @ E, g.T @ u, None
+
+def full_ce_loss(u:torch.Tensor,   # [B, d] session vectors
+                 E:torch.Tensor,   # [n_items+1, d] item embeddings (row 0 = padding)
+                 pos:torch.Tensor, # long [B, T] the windows' targets (0 = padding)
+                ) -> torch.Tensor:
+    "`window_ce_loss(u @ E.T, pos)` with fewer passes over the [B, n_items+1] logits (bf16 autocast: that function itself)."
+    if torch.is_autocast_enabled(u.device.type): return window_ce_loss(u @ E.T, pos)
+    return _FullCE.apply(u, E, pos)
+
 # %% ../../nbs/models/23_gcsan.ipynb #52b1ec63
 @dataclass
 class GCSANConfig(ModelConfig):
@@ -149,4 +179,4 @@ class GCSAN(Recommender):
 
     def loss(self, batch:Batch, negatives, train) -> tuple[torch.Tensor, torch.Tensor]:
         "(Σ full-softmax cross-entropy over the windows' real targets, their number); no negatives are drawn."
-        return window_ce_loss(self.score(batch), batch.pos), (batch.pos > 0).sum()
+        return full_ce_loss(self.user_vector(batch), self.E.weight, batch.pos), (batch.pos > 0).sum()

@@ -12,11 +12,11 @@ import torch.nn.functional as F
 from torch import nn
 from ..core import MagnnError, Seqs, Batch, rows
 from ..config import ModelConfig, TrainConfig
-from ..contract import Recommender, register, dot_scores, item_counts
+from ..contract import Recommender, register, dot_scores, item_counts, sparse_rows
 from ..sampler import NegativeSampler
 
 # %% auto #0
-__all__ = ['GRU4RecConfig', 'GRU4RecPlusConfig', 'top1_loss', 'bpr_max_loss', 'GRU4Rec', 'GRU4RecPlus']
+__all__ = ['GRU4RecConfig', 'GRU4RecPlusConfig', 'top1_loss', 'bpr_max_loss', 'bpr_max_scores', 'GRU4Rec', 'GRU4RecPlus']
 
 # %% ../../nbs/models/20_gru4rec.ipynb #e294ef93
 @dataclass
@@ -34,6 +34,7 @@ class GRU4RecConfig(ModelConfig):
     dropout_hidden:float=0.5     # dropout on the GRU output, which is also the carried state (2016: 0.5)
     bptt:Literal['one', 'full']='one' # one-step BPTT (official: state detached after every step) or through the window
     context:Literal['window', 'history']='window' # prediction reads the last L items (a session) or the last max_hist+L
+    sparse:bool=True             # row-sparse updates of the item tables: only the rows a batch uses are stepped (lazy Adam); false: dense Adam
     positive:ClassVar = ('hidden',)
     nonneg:ClassVar = ('elu_param', 'n_sample', 'sample_alpha', 'bpreg')
     train_defaults:ClassVar = dict(lr=1e-3, batch_size=50, l2=0.0)   # MA-GNN's tuned lr and batch; no L2, as the official code
@@ -52,6 +53,7 @@ class GRU4RecPlusConfig(GRU4RecConfig):
     final_act:Literal['tanh', 'elu', 'linear']='elu' # ELU(elu_param) before BPR-max, as the official code
     n_sample:int=2048            # extra popularity-sampled negatives per step (official default)
     dropout_hidden:float=0.0     # official default: no dropout
+    sparse:bool=False            # dense Adam: a step uses ~9k of the 35k rows on CDs (2048 samples x 7 steps), where the dense step is cheaper
 
 # %% ../../nbs/models/20_gru4rec.ipynb #f0b1390f
 def top1_loss(pos:torch.Tensor,  # [N] scores of the targets
@@ -74,6 +76,62 @@ def bpr_max_loss(pos:torch.Tensor,  # [N] scores of the targets
     lp = torch.logsumexp(logs + F.logsigmoid(pos.unsqueeze(-1) - neg), -1)
     reg = (logs.exp() * neg.masked_fill(~mask, 0) ** 2).sum(-1)
     return (-lp + bpreg * reg).sum()
+
+# %% ../../nbs/models/20_gru4rec.ipynb #b9e4f1a1
+class _BPRMaxScores(torch.autograd.Function):
+    "Σ over the predictions w of BPR-max over act(raw) (ELU(α) for α > 0, else linear), the diagonal as targets; analytic backward."
+    @staticmethod
+    def forward(ctx, raw, nm_in, w, m, alpha, bpreg):
+        B = nm_in.shape[-1]
+        if alpha > 0:                                                     # ELU(α) = max(x, α(e^min(x,0) - 1)) for α ≤ 1
+            s = raw.clamp(max=0).exp_().sub_(1).mul_(alpha)
+            s = torch.maximum(s, raw, out=s) if alpha <= 1 else s.add_(raw.clamp(min=0))
+        else: s = raw
+        e = torch.sub(s, m.unsqueeze(-1)).exp_()                          # e^(s_j - m): the softmax's numerators
+        e[..., :B].mul_(nm_in.to(e.dtype))                                          # never the own target, never a padding target
+        Z = e.sum(-1)
+        r = s.diagonal(dim1=-2, dim2=-1)                                  # the targets' scores [.., B]
+        sig = torch.mul(e, (m - r).exp().unsqueeze(-1)).add_(1).reciprocal_()   # σ(r_i - s_j) = 1 / (1 + e_j e^(m - r_i))
+        es = torch.mul(e, sig)
+        A = es.sum(-1)
+        R = torch.mul(e, s).mul_(s).sum(-1)
+        ok = w & (Z > 0)
+        Zs, As = torch.where(ok, Z, 1.), torch.where(ok, A.clamp_min(1e-30), 1.)   # rows without a term: no 0/0 forward or back
+        loss = torch.where(ok, Zs.log() - As.log() + bpreg * R / Zs, 0.).sum()
+        ctx.save_for_backward(s, e, sig, es, A, Zs, As, R, ok.to(s.dtype))
+        ctx.alpha, ctx.bpreg = alpha, bpreg
+        return loss
+
+    @staticmethod
+    def backward(ctx, G):
+        s, e, sig, es, A, Z, As, R, w = ctx.saved_tensors
+        lam, alpha = ctx.bpreg, ctx.alpha
+        w = w * G
+        b, c0, d = (w * lam / Z).unsqueeze(-1), (w * (1 / Z - lam * R / Z ** 2)).unsqueeze(-1), (w / As).unsqueeze(-1)
+        u = torch.mul(es, sig)                                            # e σ²
+        U = u.sum(-1)
+        g = torch.add(s, 2).mul_(s).mul_(b).add_(c0).mul_(e).sub_(u.mul_(d))   # ∂/∂s_j for the negatives
+        g.diagonal(dim1=-2, dim2=-1).sub_(d.squeeze(-1) * (A - U))        # ∂/∂r_i: -Σ_j e σ(1-σ) / A
+        if alpha > 0:                                                     # through ELU: 1 above 0, s + α below
+            g.mul_(s.clamp(max=0).add_(alpha).add_(torch.sign(s).clamp_(min=0), alpha=1 - alpha))   # no bool masks: slow on CPUs
+        return g, None, None, None, None, None
+
+def bpr_max_scores(raw:torch.Tensor,   # [S, B, C] raw scores: column b of row b is the target, the first B columns the batch's targets
+                   nm_in:torch.Tensor, # [S, B, B] bool, the real negatives among the first B columns (not the own target, not padding)
+                   real:torch.Tensor,  # [S, B] bool, the predictions that count
+                   alpha:float=0.,     # ELU's α (final_act=elu), 0 for linear scores
+                   bpreg:float=1.0,    # λ of the score regularisation
+                  ) -> torch.Tensor|None:
+    "`bpr_max_loss` over act(raw) of every real prediction, the columns past B all negatives: fast, or None where it would overflow."
+    B, C = nm_in.shape[-1], raw.shape[-1]
+    act = (lambda v: F.elu(v, alpha)) if alpha > 0 else (lambda v: v)
+    with torch.no_grad():                                               # the largest negative (ELU is monotone)
+        mr = raw[..., :B].masked_fill(~nm_in, float('-inf')).amax(-1)
+        if C > B: mr = torch.maximum(mr, raw[..., B:].amax(-1))
+        mr = torch.where(torch.isfinite(mr), mr, raw.amax(-1))           # no negative: any finite shift (Z = 0, no term)
+        m = act(mr)
+        if ((m - act(raw.diagonal(dim1=-2, dim2=-1)) > 80) & real).any(): return None
+    return _BPRMaxScores.apply(raw, nm_in, real, m, alpha, bpreg)
 
 # %% ../../nbs/models/20_gru4rec.ipynb #7c1a725b
 def _uniform(t:torch.Tensor, fan_in:int, fan_out:int):
@@ -118,19 +176,38 @@ class GRU4Rec(Recommender):
         u = torch.rand(shape, device=self.cdf.device) * self.cdf[-1]
         return torch.searchsorted(self.cdf, u, right=True).clamp(1, self.n_items)
 
-    def inputs(self, x:torch.Tensor # long [B, S] item ids (0 = padding)
+    def tables(self) -> list[nn.Parameter]:
+        "The item tables, whose rows a step uses sparsely: W_x (one-hot input), W_y, b_y."
+        return ([self.Wx] if self.cfg.embedding == 'onehot' else []) + [self.Wy, self.By]
+
+    def param_groups(self) -> list[dict]:
+        "The item tables in their own group, `sparse` as configured (lazy Adam, or exact Adam from their row-sparse gradients: `06_train.RowAdam`)."
+        t = {id(p) for p in self.tables()}
+        return [dict(params=[p for p in self.parameters() if id(p) not in t]), dict(params=self.tables(), sparse=self.cfg.sparse)]
+
+    def _rows(self, W:torch.Tensor, *idxs:torch.Tensor) -> list[torch.Tensor]:
+        "`W[idx]` for each id tensor, with a row-sparse gradient while training (a step uses a few of the table's rows)."
+        if self.training and torch.is_grad_enabled() and W.requires_grad: return sparse_rows(W, list(idxs))
+        return [rows(W, i) for i in idxs]
+
+    def inputs(self, x:torch.Tensor, # long [B, S] item ids (0 = padding)
+               e:torch.Tensor|None=None # their rows of W_x (one-hot) or W_y (constrained), if already gathered
               ) -> torch.Tensor:
         "The input part a_x of the gates, [B, S, 3H] (embedding dropout in training)."
-        if self.cfg.embedding == 'onehot': return rows(self.Wx, x) + self.bx
-        e = F.dropout(rows(self.Wy, x), self.cfg.dropout_embed, self.training)
+        if e is None: e, = self._rows(self.Wx if self.cfg.embedding == 'onehot' else self.Wy, x)
+        if self.cfg.embedding == 'onehot': return e + self.bx
+        e = F.dropout(e, self.cfg.dropout_embed, self.training)
         return e @ self.Wih.T + self.bx
 
-    def states(self, x:torch.Tensor # long [B, S] item ids, left-padded with 0
+    def states(self, x:torch.Tensor, # long [B, S] item ids, left-padded with 0
+               a:torch.Tensor|None=None # their gate inputs `inputs(x)`, if already computed
               ) -> torch.Tensor:
         "The GRU state after each step from h=0, [B, S, H]; padded steps keep the state."
+        a = self.inputs(x) if a is None else a
+        if self.cfg.bptt == 'one' and self.training and torch.is_grad_enabled(): return self._states_one(x, a)
         B, S = x.shape
         H = self.cfg.hidden
-        a, real = self.inputs(x), (x > 0).unsqueeze(-1)
+        real = (x > 0).unsqueeze(-1)
         h, out = a.new_zeros(B, H), []
         for t in range(S):                                                           # a recurrence: one step at a time
             hp = h.detach() if self.cfg.bptt == 'one' and self.training else h
@@ -141,6 +218,31 @@ class GRU4Rec(Recommender):
             h = torch.where(real[:, t], hn, h)
             out.append(h)
         return torch.stack(out, 1)
+
+    def _states_one(self, x:torch.Tensor, a:torch.Tensor) -> torch.Tensor:
+        "`states` in training with one-step BPTT: the carried states step by step without a graph, then every step's cell at once with one."
+        B, S = x.shape
+        H, p = self.cfg.hidden, self.cfg.dropout_hidden
+        real = x > 0
+        with torch.no_grad():                                                        # the same recurrence, values only
+            h, prev, keep = a.new_zeros(B, H), [], []
+            W, b, ad = self.Whh.detach().T, self.bh.detach(), a.detach()
+            for t in range(S):
+                prev.append(h)
+                g = torch.addmm(b, h, W)
+                r, z = torch.sigmoid(ad[:, t, :2 * H] + g[:, :2 * H]).chunk(2, -1)
+                hn = torch.tanh(ad[:, t, 2 * H:] + r * g[:, 2 * H:]).lerp_(h, z)          # (1-z) n + z h
+                if p > 0: keep.append(torch.empty_like(hn).bernoulli_(1 - p).div_(1 - p)); hn.mul_(keep[-1])   # F.dropout's draws
+                h = torch.where(real[:, t, None], hn, h)
+        hp = torch.stack(prev, 1)                                                    # [B, S, H] the detached state each step starts from
+        g = hp @ self.Whh.T + self.bh
+        r, z = torch.sigmoid(a[..., :2 * H] + g[..., :2 * H]).chunk(2, -1)
+        n = torch.tanh(a[..., 2 * H:] + r * g[..., 2 * H:])
+        hn = (1 - z) * n + z * hp
+        if p > 0: hn = hn * torch.stack(keep, 1)
+        t = torch.arange(S, device=x.device).expand(B, S)
+        last = torch.where(real, t, -1).cummax(1).values                             # the last real step so far (-1: none yet)
+        return hn.gather(1, last.clamp_min(0).unsqueeze(-1).expand(-1, -1, H)) * (last >= 0).unsqueeze(-1)
 
     def user_vector(self, batch:Batch) -> torch.Tensor:
         "The last state over the prediction context: `seq` (a session), or `cat([hist, seq])` with context=history. [B, H]"
@@ -170,12 +272,16 @@ class GRU4Rec(Recommender):
         h = self.states(inp).transpose(0, 1)                                      # [S, B, H]
         S, B = tgt.shape[1], tgt.shape[0]
         cand = tgt.T                                                              # [S, B] the step's targets = in-batch negatives
-        if c.n_sample: cand = torch.cat([cand, self.sample((S, c.n_sample))], 1)  # [S, B + n_sample]
-        s = torch.einsum('sbh,sch->sbc', h, rows(self.Wy, cand)) + rows(self.By, cand).squeeze(-1).unsqueeze(1)
-        s = self.act(s)                                                           # [S, B, B + n_sample]
+        if c.n_sample: cand = torch.cat([cand, self.sample((S, c.n_sample))], 1)  # [S, B + n_sample], drawn after the dropout masks
+        (O,), (b,) = self._rows(self.Wy, cand), self._rows(self.By, cand)
+        s = torch.baddbmm(b.squeeze(-1).unsqueeze(1), h, O.transpose(1, 2))        # [S, B, B + n_sample]
         eye = torch.eye(B, cand.shape[1], dtype=torch.bool, device=x.device)
         nmask = (cand > 0).unsqueeze(1) & ~eye                                    # never the own target, never a padding target
         real = ((inp > 0) & (tgt > 0)).T                                          # [S, B]
+        if c.loss == 'bpr-max' and c.final_act != 'tanh' and not torch.is_autocast_enabled(x.device.type):   # the fast BPR-max (None: it would overflow)
+            L = bpr_max_scores(s, nmask[..., :B], real, c.elu_param if c.final_act == 'elu' else 0., c.bpreg)
+            if L is not None: return L, real.sum()
+        s = self.act(s)
         pos = s.diagonal(dim1=1, dim2=2)                                          # [S, B]
         p, n, m = pos[real], s[real], nmask[real]
         L = top1_loss(p, n, m) if c.loss == 'top1' else bpr_max_loss(p, n, m, c.bpreg)
