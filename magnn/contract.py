@@ -103,7 +103,7 @@ def dot_scores(u:torch.Tensor, # [B, d] user representations
               ) -> torch.Tensor:
     "`u · q_j` for all items (`[B, n_items+1]`, one matmul) or for `items` (`[B, C]`)."
     if items is None: return u @ Q.T
-    return torch.einsum('bd,bcd->bc', u, rows(Q, items))
+    return (u.unsqueeze(1) * rows(Q, items)).sum(-1)   # not einsum: B tiny matmuls are 3x slower on a CPU
 
 def init_embedding(n:int, d:int, pad:bool=False) -> nn.Embedding:
     "An embedding table initialised N(0, 1/d) (HGN's init), with a zero padding row 0 when `pad`."

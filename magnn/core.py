@@ -13,7 +13,7 @@ import torch
 
 # %% auto #0
 __all__ = ['MagnnError', 'seed_everything', 'get_device', 'data_dirs', 'cache_dir', 'atomic_path', 'write_json', 'env_info',
-           'Seqs', 'Split', 'Dataset', 'Batch', 'rows', 'rows_many']
+           'Seqs', 'Split', 'Dataset', 'Batch', 'rows', 'rows_many', 'dropout', 'Dropout']
 
 # %% ../nbs/00_core.ipynb #815be25f
 class MagnnError(Exception):
@@ -314,3 +314,21 @@ def rows_many(W:torch.Tensor,         # [n, d] a table
     if W.device.type == 'cpu' and W.requires_grad and idxs: return list(_RowsMany.apply(W, *idxs))
     return [rows(W, i) for i in idxs]
 
+
+# %% ../nbs/00_core.ipynb #4e8453d3
+def dropout(x:torch.Tensor,  # any float tensor
+            p:float,         # the probability of zeroing an element
+            training:bool=True, # False: the identity
+           ) -> torch.Tensor:
+    "Inverted dropout, `F.dropout`'s distribution; on a CPU the mask is 32 random bits per element compared once (about 4x cheaper than `bernoulli_`)."
+    if not training or p == 0: return x
+    if x.device.type != 'cpu' or p >= 1: return torch.nn.functional.dropout(x, p, True)
+    n = x.numel()
+    k, dt = next((k, dt) for k, dt in ((8, torch.uint8), (16, torch.int16), (32, torch.int32)) if k == 32 or (p * 2**k).is_integer())
+    bits = torch.empty(-(-n * k // 64), dtype=torch.int64).random_(-2**63, None).view(dt)[:n].view(x.shape)   # k random bits per element
+    keep = bits >= round(p * 2**k) - (0 if k == 8 else 2**(k - 1))   # P(keep) = 1 - p, exactly where p·2^k is whole
+    return x * (keep.to(x.dtype) * (1 / (1 - p)))
+
+class Dropout(torch.nn.Dropout):
+    "`nn.Dropout` through `dropout`: the same module (and state), a cheaper mask on a CPU."
+    def forward(self, x): return dropout(x, self.p, self.training)

@@ -124,23 +124,29 @@ def budget(runs:pd.DataFrame) -> str:
     return out + (f"; training stopped by {', '.join(f'{k} ({v})' for k, v in why.items())}" if len(why) else '')
 
 # %% ../nbs/09_results.ipynb #ccdea996
-def bench_table(paths:list[str|Path]|str|Path, # benchmark JSON files (from bench/bench_magnn.py --json), or folders of them
-                compact:bool=False, # only model, device, precision and the two timings (the README's table)
+def bench_table(paths:list[str|Path]|str|Path, # benchmark JSON files (from bench/bench_models.py or bench_magnn.py --json), or folders of them
+                compact:bool=False, # only model, device, precision, the timings, the floor and the load (the README's table)
                ) -> str:
-    "Markdown table of benchmark files (bench/bench_models.py, bench_magnn.py): model, device, dataset, precision, seconds per training epoch and per test evaluation."
+    "Markdown table of benchmark files: model, device, dataset, precision, wall and CPU seconds per training epoch, its FLOP floor, seconds per test evaluation, the load."
     if isinstance(paths, (str, Path)): paths = [paths]
     files = [f for p in map(Path, paths) for f in (sorted(p.glob('*.json')) if p.is_dir() else [p])]
     rows = [(f, json.loads(f.read_text())) for f in files]
     rows = [(f, b) for f, b in rows if 'epoch_s' in b]
     if not rows: raise MagnnError(f"no benchmark files (bench/bench_magnn.py --json) under {', '.join(map(str, paths))}")
-    lines = ['| file | model | device | dataset | variant | precision | epoch (s) | test evaluation (s) | examples / batches | torch |', '|---|---|---|---|---|---|---|---|---|---|']
+    lines = ['| file | model | device | dataset | variant | precision | epoch (s) | epoch CPU (s) | FLOP floor (GFLOP) | GFLOP per CPU s | test evaluation (s) | examples / targets / batches | load | torch |',
+             '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|']
+    num = lambda x, f='.2f': '—' if x is None else format(x, f)
     for f, b in rows:
         prec = ('bf16 autocast' if b.get('amp') else 'float32') + (' + compile' if b.get('compile') else '')
-        ev = f"{b['eval_s']:.2f}" if 'eval_s' in b else '—'
+        cpu, flo = b.get('epoch_cpu_s'), b.get('flop_floor')
+        rate = flo / 1e9 / cpu if cpu and flo else None
+        nb = f" ({b['extrapolated_from_batches']} batches)" if b.get('extrapolated_from_batches') else ''
+        tg = f"{b['targets']:,}" if 'targets' in b else '—'
         lines.append(f"| {f.name} | {b.get('model', 'magnn')} | {b.get('gpu') or b['device'] + ' (' + str(b.get('threads')) + ' threads)'} | {b['dataset']} | {b.get('variant')} | {prec} | "
-                     f"{b['epoch_s']:.2f}{' (' + str(b['extrapolated_from_batches']) + ' batches)' if b.get('extrapolated_from_batches') else ''} | {ev} | {b.get('windows', 0):,} / {b.get('batches', 0)} | {b.get('torch')} |")
-    if compact:   # keep: model, device, precision, epoch, test evaluation
-        keep = [1, 2, 5, 6, 7]
+                     f"{b['epoch_s']:.2f}{nb} | {num(cpu)}{nb if cpu is not None else ''} | {num(flo and flo / 1e9, '.1f')} | {num(rate, '.1f')} | {num(b.get('eval_s'))} | "
+                     f"{b.get('windows', 0):,} / {tg} / {b.get('batches', 0)} | {num(b.get('load_avg'), '.1f')} | {b.get('torch')} |")
+    if compact:   # keep: model, device, precision, the epoch's wall and CPU time, the floor, its rate, test evaluation, load
+        keep = [1, 2, 5, 6, 7, 8, 9, 10, 12]
         lines = ['|' + '|'.join(l.strip('|').split('|')[i] for i in keep) + '|' for l in lines]
     return '\n'.join(lines)
 

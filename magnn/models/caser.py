@@ -9,7 +9,7 @@ from typing import ClassVar, Literal
 import torch
 import torch.nn.functional as F
 from torch import nn
-from ..core import MagnnError, Batch, rows
+from ..core import MagnnError, Batch, rows, Dropout
 from ..config import ModelConfig, TrainConfig
 from ..contract import Recommender, register, init_embedding, dot_scores, bce_loss
 from ..sampler import NegativeSampler
@@ -38,6 +38,27 @@ class CaserConfig(ModelConfig):
         if not 0 <= self.drop < 1: raise MagnnError(f"drop={self.drop}: the dropout rate must be in [0, 1)")
 
 # %% ../../nbs/models/21_caser.ipynb #ec45a40c
+class _ShiftSum(torch.autograd.Function):
+    "From Y [B, L, Σ_h h·nh] (block (h, k) = filter row k of the height-h filters on every item): for each h, Σ_k Y[:, k:k+L-h+1, block (h, k)]."
+    @staticmethod
+    def forward(ctx, Y, nh):
+        L = Y.shape[1]; ctx.shape, ctx.nh = Y.shape, nh
+        out, off = [], 0
+        for h in range(1, L + 1):
+            c = Y[:, 0:L - h + 1, off:off + nh].clone()
+            for k in range(1, h): c += Y[:, k:L - h + 1 + k, off + k * nh:off + (k + 1) * nh]
+            out.append(c); off += h * nh
+        return tuple(out)
+    @staticmethod
+    def backward(ctx, *gs):   # each block of Y gets its height's gradient at its shift: one zero table, no per-slice copies
+        (B, L, _), nh = ctx.shape, ctx.nh
+        gY, off = gs[0].new_zeros(ctx.shape), 0
+        for h, g in enumerate(gs, 1):
+            if g is not None:
+                for k in range(h): gY[:, k:L - h + 1 + k, off + k * nh:off + (k + 1) * nh] = g
+            off += h * nh
+        return gY, None
+
 @register('caser')
 class Caser(Recommender):
     "Caser (Tang and Wang, WSDM 2018): horizontal and vertical convolutions over the window, score = W2_j·[z; p_u] + b_j."
@@ -51,7 +72,7 @@ class Caser(Recommender):
         self.conv_v = nn.Conv2d(1, c.nv, (L, 1)) if c.nv else None
         self.conv_h = nn.ModuleList([nn.Conv2d(1, c.nh, (h, d)) for h in range(1, L + 1)]) if c.nh else nn.ModuleList()
         self.fc1 = nn.Linear(c.nv * d + c.nh * L, d)
-        self.drop = nn.Dropout(c.drop)
+        self.drop = Dropout(c.drop)                                             # nn.Dropout with a cheaper mask
         self.W2 = init_embedding(n_items + 1, 2 * d, pad=True)                 # std 1/(2d), as nn.Embedding(n, 2d) there
         self.b = nn.Embedding(n_items + 1, 1, padding_idx=0); nn.init.zeros_(self.b.weight)
 
@@ -59,12 +80,23 @@ class Caser(Recommender):
         "The convolutional sequence embedding z [B, d] of each user's window `batch.seq` [B, L]."
         if batch.seq.shape[1] != self.window.L:
             raise MagnnError(f"Caser was built for windows of L={self.window.L} items but the batch has {batch.seq.shape[1]}")
-        x = (rows(self.E.weight, batch.seq) * (batch.seq > 0).unsqueeze(-1)).unsqueeze(1)   # [B, 1, L, d]; padding = 0
+        x = rows(self.E.weight, batch.seq) * (batch.seq > 0).unsqueeze(-1)      # [B, L, d]; padding = 0
+        B, L, d = x.shape
         out = []
-        if self.conv_v is not None: out.append(self.conv_v(x).flatten(1))                  # [B, nv*d], no activation
-        act = _ACT[self.cfg.ac_conv]
-        out += [act(conv(x).squeeze(3)).amax(2) for conv in self.conv_h]                    # each [B, nh]: max over time
+        if self.conv_v is not None:                                             # [B, nv*d], no activation
+            v = x.transpose(1, 2) @ self.conv_v.weight.view(-1, L).T + self.conv_v.bias   # [B, d, nv]
+            out.append(v.transpose(1, 2).reshape(B, -1))
+        if len(self.conv_h):                                                    # each [B, nh]: max over time
+            act, nh = _ACT[self.cfg.ac_conv], self.cfg.nh
+            Y = x @ self._conv_h_weight()                                       # [B, L, Σ_h h·nh]: every filter row on every item
+            for conv, c in zip(self.conv_h, _ShiftSum.apply(Y, nh)):           # c: [B, L-h+1, nh] for h = 1..L
+                out.append(act(c + conv.bias).amax(1))
         return _ACT[self.cfg.ac_fc](self.fc1(self.drop(torch.cat(out, 1))))
+
+    def _conv_h_weight(self) -> torch.Tensor:
+        "The horizontal filters as one matrix [d, Σ_h h·nh]: for height h, row k of filter f is column off_h + k·nh + f."
+        d = self.cfg.d
+        return torch.cat([c.weight.view(len(c.weight), h, d).permute(2, 1, 0).reshape(d, -1) for h, c in enumerate(self.conv_h, 1)], 1)
 
     def user_vector(self, batch:Batch) -> torch.Tensor:
         "x_u = [z; p_u], [B, 2d]: r̂_uj = x_uᵀ W2_j + b_j."

@@ -9,7 +9,7 @@ from typing import ClassVar, Literal
 import torch
 import torch.nn.functional as F
 from torch import nn
-from ..core import MagnnError, Batch, Seqs, rows
+from ..core import MagnnError, Batch, Seqs, rows, rows_many, Dropout
 from ..config import ModelConfig, TrainConfig
 from ..contract import Recommender, register, dot_scores
 from ..sampler import make_windows, NegativeSampler
@@ -94,18 +94,20 @@ class MARank(Recommender):
         self.rel_att = nn.ModuleList(_Attention(d) for _ in range(c.att_layers))  # union-level attentions
         self.hid_att = _Attention(d, user=False)                                  # fusion of the levels
         self.out_res = nn.ModuleList(_Residual(d) for _ in range(c.linear_layers))
-        self.drop = nn.Dropout(c.dropout)
+        self.drop = Dropout(c.dropout)                                          # nn.Dropout with a cheaper mask (00_core)
 
     def depending(self, batch:Batch) -> torch.Tensor:
         "The `n_depend` most recent items of `cat([hist, seq])`, left-padded with 0: long [B, n_depend]."
         ctx, n = torch.cat([batch.hist, batch.seq], 1), self.cfg.n_depend
         return F.pad(ctx, (n - ctx.shape[1], 0)) if ctx.shape[1] < n else ctx[:, -n:]
 
-    def parts(self, batch:Batch) -> dict:
+    def parts(self, batch:Batch,
+              e:torch.Tensor|None=None, # the depending items' rows of E, [B, n, d], when the caller gathered them
+             ) -> dict:
         "p_u, the fused y, the refined z and the user vector u = [z + y; p_u] (all [B, ·])."
         ctx, p, drop = self.depending(batch), self.P(batch.user), self.drop
         mask = ctx > 0
-        e = rows(self.E.weight, ctx) * mask.unsqueeze(-1)                       # [B, n, d]
+        e = (rows(self.E.weight, ctx) if e is None else e) * mask.unsqueeze(-1) # [B, n, d]
         levels, uk, ek = [], p, e
         for ures, ires, att in zip(self.user_res, self.item_res, self.rel_att):
             uk, ek = ures(uk, drop), ires(ek, drop)
@@ -133,9 +135,11 @@ class MARank(Recommender):
         "(Σ `marank_loss` over (target, negative) pairs, number of pairs) with `train.neg` uniform negatives per target."
         B, T, n = len(batch), batch.pos.shape[1], train.neg
         batch.neg = negatives.sample(batch.user, (T, n))
-        pt = self.parts(batch)
-        w = rows(self.item_table(), torch.cat([batch.pos, batch.neg.flatten(1)], 1))    # [B, T + T·n, 2d]
-        s, sq_item = torch.einsum('bd,bcd->bc', pt['u'], w).float(), w.float().pow(2).sum(-1)
+        ids = torch.cat([batch.pos, batch.neg.flatten(1)], 1)
+        e_ctx, e_ids = rows_many(self.E.weight, [self.depending(batch), ids])          # one gradient table for E's two lookups
+        pt = self.parts(batch, e_ctx)
+        w = torch.cat([e_ids, rows(self.Q.weight, ids)], -1)                            # [B, T + T·n, 2d]: item_table()[ids], without building the table
+        s, sq_item = (pt['u'].unsqueeze(1) * w).sum(-1).float(), w.float().pow(2).sum(-1)
         sq_ctx = sum(pt[k].float().pow(2).sum(-1) for k in ('p', 'y', 'z'))            # [B]
         sq = sq_ctx[:, None, None] + sq_item[:, :T, None] + sq_item[:, T:].view(B, T, n)
         mask = batch.pos > 0

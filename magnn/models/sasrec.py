@@ -10,7 +10,7 @@ from typing import ClassVar, Literal
 import torch
 import torch.nn.functional as F
 from torch import nn
-from ..core import MagnnError, Batch, Seqs, rows
+from ..core import MagnnError, Batch, Seqs, rows, rows_many, Dropout
 from ..config import ModelConfig, TrainConfig
 from ..contract import Recommender, register, dot_scores, bce_loss, ce_loss
 from ..sampler import make_sequences, NegativeSampler
@@ -46,7 +46,7 @@ class _Block(nn.Module):
         self.ln_att, self.ln_ffn = nn.LayerNorm(d, eps=1e-8), nn.LayerNorm(d, eps=1e-8)
         self.Wq, self.Wk, self.Wv = nn.Linear(d, d), nn.Linear(d, d), nn.Linear(d, d)
         self.W1, self.W2 = nn.Linear(d, d), nn.Linear(d, d)
-        self.drop = nn.Dropout(dropout)
+        self.drop = Dropout(dropout)                                            # nn.Dropout with a cheaper mask (00_core)
 
     def forward(self, x:torch.Tensor,    # [B, n, d] the block's input, zero at padding
                 allow:torch.Tensor,      # bool [B, 1, n, n]: query t may attend to key j (j <= t and j real)
@@ -79,7 +79,7 @@ class SASRec(Recommender):
         self.pos_emb = nn.Parameter(torch.empty(c.max_len, c.d))                # P: learnt positions
         self.blocks = nn.ModuleList(_Block(c.d, c.heads, c.dropout) for _ in range(c.blocks))
         self.ln = nn.LayerNorm(c.d, eps=1e-8)
-        self.drop = nn.Dropout(c.dropout)
+        self.drop = Dropout(c.dropout)
         self.reset_parameters()
 
     def reset_parameters(self):
@@ -89,14 +89,16 @@ class SASRec(Recommender):
         nn.init.xavier_uniform_(self.E.weight); nn.init.xavier_uniform_(self.pos_emb)
         with torch.no_grad(): self.E.weight[0] = 0
 
-    def hidden(self, seq:torch.Tensor # long [B, max_len] item ids, left-padded with 0
+    def hidden(self, seq:torch.Tensor, # long [B, max_len] item ids, left-padded with 0 (or its last columns, with `start`)
+               start:int=0,            # the first position `seq` holds: columns before it are padding in every row
+               e:torch.Tensor|None=None, # `seq`'s rows of M, [B, n, d], when the caller gathered them
               ) -> torch.Tensor:
-        "The output F at every position (after the final layer norm), [B, max_len, d]."
+        "The output F at every position (after the final layer norm), [B, max_len - start, d]."
         B, n = seq.shape
-        if n != self.cfg.max_len: raise MagnnError(f"SASRec was built for max_len={self.cfg.max_len} positions but got {n}")
+        if n + start != self.cfg.max_len: raise MagnnError(f"SASRec was built for max_len={self.cfg.max_len} positions but got {n + start}")
         is_real = seq > 0
         real = is_real.unsqueeze(-1).to(self.E.weight.dtype)
-        x = self.drop(rows(self.E.weight, seq) * math.sqrt(self.cfg.d) + self.pos_emb) * real
+        x = self.drop((rows(self.E.weight, seq) if e is None else e) * math.sqrt(self.cfg.d) + self.pos_emb[start:]) * real
         allow = (torch.ones(n, n, dtype=torch.bool, device=seq.device).tril() & is_real[:, None, :]).unsqueeze(1)
         for blk in self.blocks: x = blk(x, allow, real)
         return self.ln(x)
@@ -122,9 +124,25 @@ class SASRec(Recommender):
              train:TrainConfig,             # `neg`: negatives per position for bce
             ) -> tuple[torch.Tensor, torch.Tensor]:
         "(summed loss over every real position, number of positions): `bce_loss` with `train.neg` negatives, or `ce_loss` over all items."
-        h, pos = self.hidden(batch.seq), batch.pos
+        pos, n = batch.pos, batch.seq.shape[1]
         mask = pos > 0
-        if self.cfg.loss == 'ce': return ce_loss(h[mask] @ self.E.weight.T, pos[mask]), mask.sum()
-        batch.neg = negatives.sample(batch.user, (pos.shape[1], train.neg))
-        s = torch.einsum('btd,btcd->btc', h, rows(self.E.weight, torch.cat([pos.unsqueeze(-1), batch.neg], -1)))
-        return bce_loss(s[..., 0], s[..., 1:], mask), mask.sum()
+        if self.cfg.loss != 'ce': batch.neg = negatives.sample(batch.user, (pos.shape[1], train.neg))
+        groups = self._groups(batch.seq)                # rows of similar length, each without its all-padding columns
+        seqs, ps = [batch.seq[g, n - w:] for g, w in groups], [pos[g, n - w:] for g, w in groups]
+        cand = [] if self.cfg.loss == 'ce' else [torch.cat([p.unsqueeze(-1), batch.neg[g, n - w:]], -1) for p, (g, w) in zip(ps, groups)]
+        es = rows_many(self.E.weight, seqs + cand)      # every lookup of M at once: one gradient table
+        total = 0.
+        for i, ((g, w), x, p) in enumerate(zip(groups, seqs, ps)):
+            h = self.hidden(x, n - w, es[i])
+            if self.cfg.loss == 'ce': total = total + ce_loss(h[p > 0] @ self.E.weight.T, p[p > 0]); continue
+            s = (h.unsqueeze(2) * es[len(groups) + i]).sum(-1)   # [b, w, 1+neg]; not einsum (tiny matmuls)
+            total = total + bce_loss(s[..., 0], s[..., 1:], p > 0)
+        return total, mask.sum()
+
+    buckets:int = 4   # training attends in this many groups of similar length (speed only: the same loss)
+    def _groups(self, seq:torch.Tensor) -> list[tuple[torch.Tensor, int]]:
+        "(row ids, width) per group of rows sorted by their span (columns from the first real item), `buckets` groups."
+        n = seq.shape[1]
+        span = n - torch.where(seq > 0, torch.arange(n, device=seq.device), n).min(1).values
+        gs = [g for g in torch.argsort(span).chunk(max(1, min(self.buckets, len(seq)))) if len(g)]
+        return [(g, max(1, int(span[g].max()))) for g in gs]
