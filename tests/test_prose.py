@@ -272,8 +272,9 @@ CLAIMS += [
 
 
 CLAIMS += [
-    ('readme', "An H200 takes about {} s per MA-GNN epoch against {} s on one CPU thread",
-     lambda: (f"{_bench('amazon-cds-h200-fp32.json')[0]:.1f}", f"{_bench('models/bench-amazon-cds-magnn-cpu.json')[0]:.0f}")),
+    ('readme', "An H200 takes about {} s per MA-GNN epoch against {} s of CPU time on one CPU thread",
+     lambda: (f"{_bench('amazon-cds-h200-fp32.json')[0]:.1f}",
+              f"{json.loads((R/'bench'/'models'/'bench-amazon-cds-magnn-cpu.json').read_text())['epoch_cpu_s']:.0f}")),
 ]
 
 
