@@ -218,32 +218,38 @@ def _sweep_rate(folder:Path) -> dict|None:
     hours = max((max(ends) - min(starts)).total_seconds() / 3600, 1e-9)
     return dict(trials=len(starts), hours=hours)
 
-def throughput_table(root:str|Path, # the results/ folder
+def _full_magnn(folder) -> pd.DataFrame:
+    "The full MA-GNN's runs under `folder` (none when it is None or absent)."
+    if folder is None or not Path(folder).is_dir(): return pd.DataFrame()
+    r = load_runs(folder)
+    return r[(r.model == 'magnn') & (r.variant == 'full')] if len(r) else r
+
+def throughput_table(sweeps:list[str|Path]=(), # finished sweep folders (each with its sweep.json)
+                     cpu:str|Path|None=None,       # converged, retrained MA-GNN runs on the CPU (their epochs and hours)
+                     gpu:str|Path|None=None,       # MA-GNN runs on one GPU (their seconds per epoch)
+                     bench:str|Path|None=None,     # a folder of bench/bench_models.py files (the baselines' CPU epochs)
                      paper_grid:int=80, paper_baselines:int=35, gpu_parallel:int=15, cpu_parallel:int=2) -> str:
     "Markdown: measured trials per hour, and hours for the paper's CDs grid on the CPU and on an H200."
-    root = Path(root)
     lines = ['| what | machine | trials at once | hours per trial | trials per hour | the paper\'s CDs grid |', '|---|---|---|---|---|---|']
-    for sw in sorted(p.parent for p in root.glob('*/sweep.json')):
+    for sw in map(Path, sweeps):
         r = _sweep_rate(sw)
         if r is None: continue
         spec = json.loads((sw/'sweep.json').read_text())
         lines.append(f"| `{sw.name}` sweep ({spec['model']}, {spec['dataset']}, {r['trials']} trials, measured) | CPU, 2 cores | {cpu_parallel} | "
                      f"{r['hours'] * cpu_parallel / r['trials']:.2f} | {r['trials'] / r['hours']:.1f} | — |")
-    cpu = load_runs(root/'amazon-cds-refit') if (root/'amazon-cds-refit').is_dir() else pd.DataFrame()
-    cpu = cpu[(cpu.model == 'magnn') & (cpu.variant == 'full')] if len(cpu) else cpu
+    cpu = _full_magnn(cpu)
     if len(cpu):
         ep = float((cpu.epochs_run + cpu.refit_epochs.fillna(0)).mean())
         h = float(cpu.total_s.mean()) / 3600
         lines.append(f"| MA-GNN, amazon-cds, to convergence (+ refit: {ep:.0f} epochs; {len(cpu)} runs) | CPU, 1 thread a run | {cpu_parallel} | "
                      f"{h:.2f} | {cpu_parallel / h:.2f} | {paper_grid * h / cpu_parallel:.0f} h for MA-GNN's {paper_grid} trials |")
-        gpu = load_runs(root/'amazon-cds-h200') if (root/'amazon-cds-h200').is_dir() else pd.DataFrame()
-        gpu = gpu[(gpu.model == 'magnn') & (gpu.variant == 'full')] if len(gpu) else gpu
+        gpu = _full_magnn(gpu)
         if len(gpu):
             hg = ep * float(gpu.epoch_s.mean()) / 3600
             lines.append(f"| the same epochs at {gpu.epoch_s.mean():.2f} s (measured, {gpu_parallel} runs sharing it) | one H200 | {gpu_parallel} | "
                          f"{hg:.2f} | {gpu_parallel / hg:.0f} | {paper_grid * hg / gpu_parallel:.1f} h for MA-GNN's {paper_grid} trials |")
-        bench = [json.loads(f.read_text()) for f in sorted((root/'bench'/'models').glob('*.json'))] if (root/'bench'/'models').is_dir() else []
-        base = {b['model']: b['epoch_s'] for b in bench if b['model'] not in ('magnn', 'bprmf', 'pop', 'markov', 'hgn') and b['epoch_s'] > 0}
+        bench = [json.loads(f.read_text()) for f in sorted(Path(bench).glob('*.json'))] if bench is not None else []
+        base = {b['model']: b.get('epoch_cpu_s', b['epoch_s']) for b in bench if b['model'] not in ('magnn', 'bprmf', 'pop', 'markov', 'hgn') and b['epoch_s'] > 0}   # CPU time where measured: the machine's load inflates the wall time
         if base:
             hb = ep * float(np.mean(list(base.values()))) / 3600
             lines.append(f"| a Table 2 baseline: its CPU epoch (`bench_models.py`, mean over {len(base)}) × {ep:.0f} epochs (estimate) | CPU, 1 thread a run | {cpu_parallel} | "

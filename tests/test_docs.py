@@ -215,10 +215,11 @@ def test_readme_commands_on_a_fresh_clone(tmp_path):
             run = next((clone/'runs'/'synthetic'/'magnn').glob('*-seed0'))
             assert {p.name for p in run.iterdir()} >= {'config.json', 'metrics.json', 'log.jsonl', 'env.json', 'model.pt'}
             m = json.loads((run/'metrics.json').read_text())
-            assert all(0 <= m[s]['recall@10'] <= 1 and 0 <= m[s]['ndcg@10'] <= 1 for s in ('valid', 'test'))
-        if 'compare results/ml-100k-fig3' in block: assert 'Recall@10' in r.stdout and 'bprmf' in r.stdout, r.stdout
+            assert all(0 < m[s]['recall@10'] <= m[s]['hit@10'] and m[s]['recall@5'] <= m[s]['recall@10'] <= m[s]['recall@20'] and m[s]['ndcg@10'] > 0
+                       for s in ('valid', 'test'))
+        if 'compare results/fig3-ml-100k' in block: assert 'Recall@10' in r.stdout and 'bprmf' in r.stdout, r.stdout
         if 'bin/magnn sweep' in block and have_data:
             assert '48 of 48 trials finished already' in r.stdout, r.stdout
-            assert not subprocess.run(['git', 'status', '--porcelain', 'results/ml-100k-fig3'], cwd=clone, capture_output=True, text=True).stdout
+            assert not subprocess.run(['git', 'status', '--porcelain', 'results/fig3-ml-100k'], cwd=clone, capture_output=True, text=True).stdout
     for nb in ('train', 'rep', 'fig3', 'explore', *(['fig4'] if have_data else [])):
         assert (clone/'scratch'/f'{nb}.ipynb').is_file(), f"papermill wrote no scratch/{nb}.ipynb"

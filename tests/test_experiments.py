@@ -28,7 +28,7 @@ def test_train_notebook(tmp_path):
 def test_sensitivity_notebook(tmp_path):
     """Figure 3 from a sweep folder: the committed ml-100k sweep (48 trials), plotted at each panel's best value; no
     training here (`magnn sweep` itself is tested in tests/test_sweep.py, Ray's start-up alone takes a minute on 2 cores)."""
-    sweep = Path(__file__).resolve().parents[1]/'results'/'ml-100k-fig3'
+    sweep = Path(__file__).resolve().parents[1]/'results'/'fig3-ml-100k'
     nb = execute('sensitivity', tmp_path, sweep=str(sweep), seeds=3, run=False, figures=str(tmp_path/'fig'))
     assert 'best on validation' in outputs(nb)
     assert (tmp_path/'fig'/'fig3-sensitivity-ml-100k.png').stat().st_size > 1000

@@ -5,7 +5,7 @@ from magnn.cli import main
 
 def _metrics(out):
     m = json.loads((out/'metrics.json').read_text())
-    for split in ('valid', 'test'): assert 0 <= m[split]['recall@10'] <= 1 and 0 <= m[split]['ndcg_paper@10'] <= 1
+    for split in ('valid', 'test'): assert 0 < m[split]['recall@10'] <= m[split]['hit@10'] and m[split]['recall@5'] <= m[split]['recall@10'] <= m[split]['recall@20'] and m[split]['ndcg_paper@10'] > 0
     assert json.loads((out/'config.json').read_text())['model'] == 'gcsan'
     return m
 

@@ -5,7 +5,7 @@ from magnn.cli import main
 
 def _metrics(out):
     m = json.loads((out/'metrics.json').read_text())
-    for split in ('valid', 'test'): assert 0 <= m[split]['recall@10'] <= 1 and 0 <= m[split]['ndcg@10'] <= 1
+    for split in ('valid', 'test'): assert 0 < m[split]['recall@10'] <= m[split]['hit@10'] and m[split]['recall@5'] <= m[split]['recall@10'] <= m[split]['recall@20'] and m[split]['ndcg@10'] > 0
     return m
 
 def test_gru4rec_ml100k(shared_data, tmp_path):

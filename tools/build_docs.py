@@ -177,11 +177,11 @@ def _proc_nbs(nbs:Path, cache:Path, n_workers:int, only:list[str]|None=None, qui
 # Figures committed in figures/ that belong on pages whose notebooks show code without running it (the docs build runs
 # no training): {notebook: [(figure, caption)]}, appended to the page as a "Figures" section.
 PAGE_FIGURES = {
-    '06_train.ipynb': [('figures/ml-100k-validation-curves.png', 'Validation Recall@10 per epoch on MovieLens-100K (results/ml-100k): '
+    '06_train.ipynb': [('figures/ml-100k-validation-curves.png', 'Validation Recall@10 per epoch on MovieLens-100K (results/baselines-ml-100k/first-runs): '
                         'early stopping picks the best epoch of each run.'),
                        ('figures/amazon-cds-h200-validation-curves.png', 'The same on Amazon-CDs, 5 seeds on one H200 '
-                        '(results/amazon-cds-h200): every run stopped at the time limit, most still improving.')],
-    '09_results.ipynb': [('figures/amazon-cds-validation-curves.png', '`plot_curves` (`magnn results results/amazon-cds --curves FILE`) '
+                        '(results/table2-amazon-cds/h200-5-seeds): every run stopped at the time limit, most still improving.')],
+    '09_results.ipynb': [('figures/amazon-cds-validation-curves.png', '`plot_curves` (`magnn results results/table2-amazon-cds/cpu-20-epochs --curves FILE`) '
                           'on the first CPU reproduction on Amazon-CDs.')],
     'models/11_magnn_long.ipynb': [('figures/fig4-memory-ml-100k.png', "The paper's Figure 4 on MovieLens-100K "
                              '(nbs/experiments/memory_heatmap.ipynb): the memory attention s of chosen movies.')],

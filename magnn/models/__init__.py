@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..core import MagnnError
 from ..config import RunConfig, DATASET_DEFAULTS, docments
 from ..contract import MODELS, Recommender
-from . import pop, markov, bprmf, hgn, magnn, caser, marank, gcsan, gru4rec, sasrec, gsasrec, ease
+from . import pop, markov, bprmf, hgn, magnn, caser, marank, gcsan, gru4rec, sasrec, gsasrec, ease, diagnostics
 
 # %% auto #0
 __all__ = ['get_model', 'make_config', 'make_model', 'describe']
