@@ -13,7 +13,7 @@ validation with `eval_every=2 patience=5`, no time limit, refit on train+validat
 At the deadline nothing more starts and the running trials are interrupted at their last checkpoint: the same
 command (on the next lease, or `magnn campaign --study table2 --out OUT/table2-amazon-cds ...` on the CPU)
 resumes them; finished trials are never rerun. Afterwards copy OUT/table2-amazon-cds/* into
-results/table2-amazon-cds/ (same folder names) and `magnn compare results/table2-amazon-cds --paper`.
+results/table2-amazon-cds/campaign/ (same folder names) and `magnn compare results/table2-amazon-cds --paper`.
 
     python bench/gpu_session.py --data-dir DIR --out OUT [--deadline SECONDS] [--seeds 5] [--jobs 12] [--threads 1]
         [--device cuda] [--studies table2,fig3] [--bench] [--dataset amazon-cds] [--dry-run] [key=value ...]

@@ -204,8 +204,8 @@ def _commit() -> str|None:
     except Exception: return None
 
 def write_study(out:Path, study:str, rows, seeds:int, dataset:str, extra, command:str, session:dict) -> dict:
-    "Write OUT/study.json: the study's definition (as of this session) and the sessions so far, `session` last."
-    f = out/'study.json'
+    "Write OUT/campaign.json: the campaign's definition (as of this session) and the sessions so far, `session` last."
+    f = out/'campaign.json'   # OUT is a set of a study: results/STUDY/study.json names it
     old = json.loads(f.read_text()) if f.is_file() else {}
     sessions = [s for s in old.get('sessions', []) if s.get('start') != session['start']] + [session]
     d = dict(study=study, dataset=dataset, seeds=seeds, budget=list(BUDGET), extra=list(extra), command=command,
@@ -226,7 +226,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument('--study', default='table2', choices=sorted(STUDIES), help="table2 (default): Table 2's rows and ours; fig3: MA-GNN's (h, m) grid")
     p.add_argument('--dataset', default='amazon-cds', help="dataset name or folder (default amazon-cds)")
     p.add_argument('--data-dir', help="folder holding the raw data")
-    p.add_argument('--out', help="the study folder (default results/STUDY-DATASET)")
+    p.add_argument('--out', help="the campaign's folder, a set of a study (default results/STUDY-DATASET/campaign)")
     p.add_argument('--seeds', type=int, default=3, help="seeds 0..N-1 of every trained row (default 3)")
     p.add_argument('--rows', help="only these rows (comma-separated names; default all)")
     p.add_argument('--jobs', type=int, default=2, help="trials at once (default 2)")
@@ -265,7 +265,7 @@ def main(argv:list[str]|None=None) -> int:
         bad = [x for x in a.extra if '=' not in x]
         if bad: raise MagnnError(f"cannot read {bad[0]!r}: options are key=value, e.g. epochs=3")
         rows = select(a.study, a.rows)
-        out = Path(a.out or Path('results')/f"{a.study}-{Path(a.dataset).name}")
+        out = Path(a.out or Path('results')/f"{a.study}-{Path(a.dataset).name}"/'campaign')   # a set of the study folder
         trials = plan(rows, a.seeds, out)
         check(trials, a.extra)
         if a.dry_run: print(show_plan(trials, a.extra)); return 0

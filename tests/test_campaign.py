@@ -56,7 +56,7 @@ def test_interrupt_resume(tmp_path):
     assert subprocess.run(_campaign(ref), env=env, capture_output=True, timeout=300).returncode == 0
     a, b = (json.loads((d/'bprmf'/'seed0'/'metrics.json').read_text()) for d in (out, ref))
     assert (a['best_epoch'], a['valid'], a['test']) == (b['best_epoch'], b['valid'], b['test'])
-    st = json.loads((out/'study.json').read_text())
+    st = json.loads((out/'campaign.json').read_text())
     assert [s.get('interrupted') for s in st['sessions']] == [1, 0] and st['command'].startswith('magnn campaign')
 
 def test_finished_not_rerun(tmp_path, capsys):
