@@ -35,7 +35,7 @@ def printed(page) -> str:
 @lru_cache(maxsize=None)
 def runs(folder):
     r = load_runs(R/folder)
-    return r.assign(method=r.apply(label, axis=1))
+    return r.assign(method=r['label'])
 
 def vals(folder, method, split='test', metric='recall@10'):
     "One table row's values over its seeds, in seed order."
