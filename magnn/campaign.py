@@ -48,8 +48,8 @@ class Trial:
     @property
     def name(self) -> str: return f"{self.row.name}/seed{self.seed}"
     def options(self, extra=()) -> list[str]:
-        "Every key=value of the run: the budget (for trained rows), the row's, then `extra`."
-        return [*BUDGET, *self.row.opts, *extra]
+        "Every key=value of the run: the budget (for trained rows), the row's, then `extra`; a later one replaces an earlier one of the same key."
+        return list({o.split('=', 1)[0]: o for o in (*BUDGET, *self.row.opts, *extra)}.values())
 
 def plan(rows, # the study's rows (`Row`s)
          seeds:int, # seeds 0..seeds-1 for every trained row
@@ -65,7 +65,7 @@ def plan(rows, # the study's rows (`Row`s)
 def check(trials:list[Trial], extra=()):
     "Raise `MagnnError` for an unknown model or option in any trial, before anything runs."
     from magnn.models import make_config
-    for r in {t.row for t in trials}: make_config(r.model, [*BUDGET, *r.opts, *extra])
+    for t in {t.row: t for t in trials}.values(): make_config(t.row.model, t.options(extra))
 
 # %% ../nbs/13_campaign.ipynb #cdbab29e
 def trial_state(out:str|Path) -> str:
