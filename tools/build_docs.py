@@ -212,7 +212,8 @@ def _stage_pages(stage:Path, figures:dict[str, list]|None=None, renames:dict[str
             if c['cell_type'] != 'code' or _directives(_src(c))[0].get('output') != 'asis': continue
             for k, o in enumerate(c.get('outputs', [])):
                 if o.get('output_type') == 'stream' and o.get('name') == 'stdout':
-                    c['outputs'][k] = {'output_type': 'display_data', 'metadata': {}, 'data': {'text/markdown': _src({'source': o['text']})}}
+                    md = _page_links(_src({'source': o['text']}), nb, stage, renames or {})   # printed links to nbs/X.ipynb, as in Markdown cells
+                    c['outputs'][k] = {'output_type': 'display_data', 'metadata': {}, 'data': {'text/markdown': md}}
                     changed = True
         figs = [(f, cap) for f, cap in (figures or {}).get(nb.relative_to(stage).as_posix(), []) if (stage/f).is_file()]
         if figs:
