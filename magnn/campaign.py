@@ -11,7 +11,7 @@ from .core import MagnnError, write_json
 
 # %% auto #0
 __all__ = ['BUDGET', 'MAGNN_PE', 'TABLE2', 'FIG3', 'STUDIES', 'Row', 'Trial', 'plan', 'check', 'trial_state', 'run_trial',
-           'run_campaign', 'write_study', 'select', 'show_plan', 'main']
+           'run_campaign', 'write_study', 'row_of', 'select', 'show_plan', 'main']
 
 # %% ../nbs/13_campaign.ipynb #4641e15a
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class Row:
     model:str                 # a registered model
     opts:tuple=()             # key=value options of this row
     deterministic:bool=False  # no trained parameters: one run (seed 0) stands for every seed
+    group:str|None=None       # rows of one group are one line of the table, the one best on validation (default: the row alone)
 
 BUDGET = ('epochs=400', 'eval_every=2', 'patience=5', 'refit=true')   # early stopping on validation, no time limit, refit, test
 
@@ -32,8 +33,7 @@ TABLE2 = (Row('bprmf', 'bprmf'), Row('gru4rec', 'gru4rec'), Row('gru4rec+', 'gru
           Row('magnn-dense_lr0', 'magnn', (MAGNN_PE, 'dense_lr=0')),            # its matrices kept at their start
           Row('magnn-product', 'magnn', (MAGNN_PE, 'cooc=product')),            # HGN's item-item product in Eq. 6
           Row('hgn', 'hgn'), Row('sasrec-sce', 'gsasrec', ('loss=sce',)),            # SASRec with 256 negatives, sampled softmax (25_gsasrec)
-          Row('ease-lam200', 'ease', ('lam=200',), True), Row('ease-lam500', 'ease', ('lam=500',), True),
-          Row('ease-lam1000', 'ease', ('lam=1000',), True),                     # λ chosen on validation by `magnn compare`
+          *(Row(f'ease-lam{l}', 'ease', (f'lam={l}',), True, 'ease') for l in (200, 500, 1000)),   # one row: λ chosen on validation
           Row('markov', 'markov', (), True), Row('pop', 'pop', (), True))
 
 FIG3 = tuple(Row(f'magnn-h{h}-m{m}', 'magnn', (MAGNN_PE, f'h={h}', f'm={m}')) for h in (5, 10, 15, 20) for m in (5, 10, 15, 20))
@@ -209,10 +209,22 @@ def write_study(out:Path, study:str, rows, seeds:int, dataset:str, extra, comman
     old = json.loads(f.read_text()) if f.is_file() else {}
     sessions = [s for s in old.get('sessions', []) if s.get('start') != session['start']] + [session]
     d = dict(study=study, dataset=dataset, seeds=seeds, budget=list(BUDGET), extra=list(extra), command=command,
-             rows=[dict(name=r.name, model=r.model, opts=list(r.opts), deterministic=r.deterministic) for r in rows],
+             rows=[dict(name=r.name, model=r.model, opts=list(r.opts), deterministic=r.deterministic, group=r.group or r.name) for r in rows],
              reader='magnn compare ' + str(out) + ' --paper', sessions=sessions)
     write_json(f, d)
     return d
+
+# %% ../nbs/13_campaign.ipynb #16814c5f
+def row_of(run:str|Path) -> dict|None:
+    "The campaign row of a run folder OUT/ROW/seedS (name, model, opts, deterministic, group) from OUT/campaign.json; None outside a campaign."
+    run = Path(run); f = run.parent.parent/'campaign.json'
+    if not f.is_file(): return None
+    try: rows = {r['name']: r for r in json.loads(f.read_text())['rows']}
+    except (ValueError, KeyError, TypeError): raise MagnnError(f"{f}: not a campaign file (rewrite it with `magnn campaign --dry-run` or remove it)")
+    r = rows.get(run.parent.name)
+    if r is None: return None
+    known = {x.name: x for rs in STUDIES.values() for x in rs}.get(r['name'])   # a file written before rows had groups
+    return {**r, 'group': r.get('group') or (known.group if known and known.group else r['name'])}
 
 # %% ../nbs/13_campaign.ipynb #388a0c7f
 STUDIES = {'table2': TABLE2, 'fig3': FIG3}

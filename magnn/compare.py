@@ -13,22 +13,22 @@ from .results import load_runs, notes, PAPER_TABLE2, TABLE2_ROWS, PROPOSED
 from .runs import read_run
 
 # %% auto #0
-__all__ = ['ORDER', 'choose', 'paired_tests', 'compare_frame', 'compare_markdown', 'compare']
+__all__ = ['ORDER', 'choose', 'paired_tests', 'compare_frame', 'compare_markdown', 'compare', 'verdicts']
 
 # %% ../nbs/12_compare.ipynb #a3606e83
-ORDER = ('pop', 'markov', *(m for m in TABLE2_ROWS if m != PROPOSED), 'hgn', PROPOSED)   # Table 2's rows, the paper's model last
+ORDER = ('pop', 'markov', 'ease', *(m for m in TABLE2_ROWS if m != PROPOSED), 'gsasrec', 'hgn', PROPOSED)   # untrained models, Table 2's rows, newer ones, the paper's model last
 
 def choose(runs:pd.DataFrame, # from `load_runs`
            every:bool=False,    # keep every configuration (method) instead of each model's best
           ) -> pd.DataFrame:
-    "The runs of each (dataset, model)'s best configuration on mean validation NDCG@10 (with a `method` column)."
+    "The runs of each (dataset, group)'s best configuration on mean validation NDCG@10 (a group is a model, or a campaign's row)."
     if runs.empty: raise MagnnError("no finished runs among the given folders")
-    r = runs
+    r = runs if 'group' in runs else runs.assign(group=runs.model)
     if every: return r
-    score = r.groupby(['dataset', 'model', 'method'])['valid/ndcg@10'].mean().reset_index()
-    best = score.loc[score.groupby(['dataset', 'model'])['valid/ndcg@10'].idxmax()]
-    keep = set(zip(best.dataset, best.model, best.method))
-    return r[[k in keep for k in zip(r.dataset, r.model, r.method)]]
+    score = r.groupby(['dataset', 'group', 'method'])['valid/ndcg@10'].mean().reset_index()
+    best = score.loc[score.groupby(['dataset', 'group'])['valid/ndcg@10'].idxmax()]
+    keep = set(zip(best.dataset, best.group, best.method))
+    return r[[k in keep for k in zip(r.dataset, r.group, r.method)]]
 
 # %% ../nbs/12_compare.ipynb #21a4f08e
 def _user_table(runs:pd.DataFrame, metric:str) -> pd.Series|None:
@@ -40,18 +40,22 @@ def _user_table(runs:pd.DataFrame, metric:str) -> pd.Series|None:
         cols.append(pd.Series(u[metric], index=u['user']))
     return pd.concat(cols, axis=1).mean(axis=1)
 
-def paired_tests(a:pd.DataFrame, b:pd.DataFrame, metric:str='recall@10') -> dict:
+def paired_tests(a:pd.DataFrame, b:pd.DataFrame, metric:str='recall@10',
+                 fixed:bool=False, # `b` has no trained parameters: its one run stands for every seed of `a`
+                ) -> dict:
     "p-values of paired t-tests of runs `a` against runs `b`: over test users and over shared seeds (NaN where impossible)."
     from scipy.stats import ttest_rel
     out = dict(p_users=float('nan'), p_seeds=float('nan'), n_users=0, n_seeds=0)
-    seeds = sorted(set(a.seed) & set(b.seed))
-    ua, ub = _user_table(a[a.seed.isin(seeds)], metric), _user_table(b[b.seed.isin(seeds)], metric)
+    seeds = sorted(set(a.seed) if fixed else set(a.seed) & set(b.seed))
+    ua, ub = _user_table(a[a.seed.isin(seeds)], metric), _user_table(b if fixed else b[b.seed.isin(seeds)], metric)
     if seeds and ua is not None and ub is not None:
         j = ua.index.intersection(ub.index)
         if len(j) > 1 and not np.allclose(ua[j].values, ub[j].values):
             out.update(p_users=float(ttest_rel(ua[j].values, ub[j].values).pvalue), n_users=len(j))
     if len(seeds) > 1:
-        sa = a.set_index('seed').loc[seeds, f'test/{metric}'].values; sb = b.set_index('seed').loc[seeds, f'test/{metric}'].values
+        per_seed = lambda r: r.groupby('seed')[f'test/{metric}'].mean()   # one value a seed, whatever folders hold it
+        sa = per_seed(a).loc[seeds].values
+        sb = np.full(len(seeds), b[f'test/{metric}'].mean()) if fixed else per_seed(b).loc[seeds].values
         if not np.allclose(sa, sb): out.update(p_seeds=float(ttest_rel(sa, sb).pvalue))
         out['n_seeds'] = len(seeds)
     return out
@@ -68,7 +72,9 @@ def compare_frame(runs:pd.DataFrame, # from `load_runs`
     for (ds, model, _), g in ch.groupby(['dataset', 'model', 'method'], sort=False):
         row = dict(dataset=ds, model=model, method=g.method.iloc[0], seeds=len(g), valid_ndcg10=g['valid/ndcg@10'].mean(),
                    epochs=f"{g.best_epoch.mean():.0f}/{g.epochs_run.mean():.0f}" if g.epochs_run.max() > 0 else '—',
-                   stopped=', '.join(sorted(set(g.stopped.dropna()))) if 'stopped' in g else '')
+                   stopped=', '.join(sorted(set(g.stopped.dropna()))) if 'stopped' in g else '',
+                   cpu_h=g.cpu_s.sum() / 3600 if 'cpu_s' in g and g.cpu_s.notna().all() else float('nan'),
+                   fixed=bool(g.deterministic.all()) if 'deterministic' in g else False)
         for m in HEADLINE: row[f'{m} mean'], row[f'{m} std'] = g[f'test/{m}'].mean(), g[f'test/{m}'].std(ddof=1) if len(g) > 1 else 0.
         if valid: row['valid recall@10 mean'], row['valid recall@10 std'] = g['valid/recall@10'].mean(), g['valid/recall@10'].std(ddof=1) if len(g) > 1 else 0.
         if paper:
@@ -83,7 +89,7 @@ def compare_frame(runs:pd.DataFrame, # from `load_runs`
         if PROPOSED not in set(g.model) or (g.model != PROPOSED).sum() == 0: continue   # nothing to test against
         base = g[g.model != PROPOSED].sort_values('valid_ndcg10').iloc[-1]
         for i in g.index[g.model == PROPOSED]:
-            t = paired_tests(ch[(ch.dataset == ds) & (ch.method == df.method[i])], ch[(ch.dataset == ds) & (ch.method == base.method)])
+            t = paired_tests(ch[(ch.dataset == ds) & (ch.method == df.method[i])], ch[(ch.dataset == ds) & (ch.method == base.method)], fixed=base.fixed)
             df.loc[i, ['p_users', 'p_seeds']] = t['p_users'], t['p_seeds']
             df.loc[i, 'vs'] = base.method
             df.loc[i, 'delta'] = df.loc[i, 'recall@10 mean'] - base['recall@10 mean']
@@ -98,7 +104,8 @@ def compare_markdown(df:pd.DataFrame, legend:bool=True) -> str:
     out = []
     paper, valid = 'paper recall@10' in df, 'valid recall@10 mean' in df
     for ds, g in df.groupby('dataset', sort=False):
-        head = ['method', 'seeds', 'epochs (best/run)'] + (['valid Recall@10'] if valid else []) + ['Recall@10', 'NDCG@10', 'NDCG@10 paper-style'] + (['paper Recall@10', 'paper NDCG@10'] if paper else []) + ['p (users)', 'p (seeds)']
+        cost = 'cpu_h' in g and g.cpu_h.notna().all()   # every run recorded its process CPU time
+        head = ['method', 'seeds', 'epochs (best/run)'] + (['valid Recall@10'] if valid else []) + ['Recall@10', 'NDCG@10', 'NDCG@10 paper-style'] + (['paper Recall@10', 'paper NDCG@10'] if paper else []) + ['p (users)', 'p (seeds)'] + (['CPU h'] if cost else [])
         lines = [f"**{ds}**", '', '| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
         ranks = {m: g[f'{m} mean'].rank(ascending=False, method='min') - 1 for m in HEADLINE + (('valid recall@10',) if valid else ())}
         for i, r in g.iterrows():
@@ -107,10 +114,10 @@ def compare_markdown(df:pd.DataFrame, legend:bool=True) -> str:
             if paper: cells += ['—' if np.isnan(r[f'paper {m}']) else f"{r[f'paper {m}']:.4f}" for m in ('recall@10', 'ndcg@10')]
             up = r.get('delta', 0) > 0
             pv = lambda p: '' if np.isnan(p) else f"{p:.2g}" + ('*' if p <= 0.01 and up else '' if up else ' (lower)')
-            cells += [pv(r.p_users) + (f" vs {r.vs}" if isinstance(r.get('vs'), str) and not np.isnan(r.p_users) else ''), pv(r.p_seeds)]
+            cells += [pv(r.p_users) + (f" vs {r.vs}" if isinstance(r.get('vs'), str) and not np.isnan(r.p_users) else ''), pv(r.p_seeds)] + ([f"{r.cpu_h:.2f}"] if cost else [])
             lines.append('| ' + ' | '.join(cells) + ' |')
         out.append('\n'.join(lines))
-    return '\n\n'.join(out) + ('' if not legend else "\n\nBest in each column in bold, second underlined; epochs: mean best and run epochs of the model selection ('time limit': at least one seed was stopped by its time budget, not converged). p: paired t-test of MA-GNN's test Recall@10 against the best baseline on validation, over test users (averaged over seeds) and over seeds; * where p ≤ 0.01 and MA-GNN is the higher, '(lower)' where it is the lower.\n" + notes())
+    return '\n\n'.join(out) + ('' if not legend else "\n\nBest in each column in bold, second underlined; epochs: mean best and run epochs of the model selection ('time limit': at least one seed was stopped by its time budget, not converged). p: paired t-test of MA-GNN's test Recall@10 against the best baseline on validation, over test users (averaged over seeds) and over seeds; * where p ≤ 0.01 and MA-GNN is the higher, '(lower)' where it is the lower. CPU h (where every run recorded it): the process CPU hours of the row's runs, training, refit and evaluation.\n" + notes())
 
 def compare(paths, # sweep or run folders (searched recursively)
             paper:bool=False, csv:str|Path|None=None,
@@ -123,3 +130,25 @@ def compare(paths, # sweep or run folders (searched recursively)
     if csv is not None:
         Path(csv).parent.mkdir(parents=True, exist_ok=True); df.to_csv(csv, index=False)
     return compare_markdown(df, legend)
+
+# %% ../nbs/12_compare.ipynb #563d4181
+def _pm(r, m): return f"{r[f'{m} mean']:.4f}" + (f" ± {r[f'{m} std']:.4f}" if r.seeds > 1 else '')
+
+def verdicts(df:pd.DataFrame, # from `compare_frame`
+            ) -> list[str]:
+    "One Markdown sentence per MA-GNN row: against the best baseline on validation, the difference, both p-values."
+    out = []
+    for _, r in df[df.model == PROPOSED].iterrows():
+        if not isinstance(r.get('vs'), str): continue
+        b = df[(df.dataset == r.dataset) & (df.method == r.vs)].iloc[0]
+        d = r['recall@10 mean'] - b['recall@10 mean']
+        ps = [p for p in (r.p_users, r.p_seeds) if not np.isnan(p)]
+        sig = bool(ps) and max(ps) <= 0.01
+        word = ('**beats**' if d > 0 else '**is below**') if sig else 'is not significantly different from'
+        spread = max(r['recall@10 std'], b['recall@10 std']) if r.seeds > 1 and b.seeds > 1 else None
+        p = ', '.join(f"p = {v:.2g} over {k}" for k, v in (('users', r.p_users), ('seeds', r.p_seeds)) if not np.isnan(v)) or 'no test possible'
+        n = lambda k: f"{k} seed" + ('s' if k > 1 else '')
+        out.append(f"- `{r.method}` ({n(r.seeds)}) {word} `{b.method}` ({n(b.seeds)}), the best baseline on validation: "
+                   f"test Recall@10 {_pm(r, 'recall@10')} against {_pm(b, 'recall@10')} ({d:+.4f}; {p}), NDCG@10 {_pm(r, 'ndcg@10')} against "
+                   f"{_pm(b, 'ndcg@10')}" + ('; the difference is within the seed spread' if spread is not None and abs(d) <= spread else '') + '.')
+    return out

@@ -9,6 +9,7 @@ import pandas as pd
 from .core import MagnnError
 from .evaluate import HEADLINE, NOTES
 from .runs import find_runs, unfinished_runs, label, read_run, _fmt
+from .campaign import row_of
 
 # %% auto #0
 __all__ = ['PAPER_TABLE2', 'PROPOSED', 'TABLE2_ROWS', 'PAPER_TABLE3', 'HGN_PAPER', 'load_runs', 'summarise', 'results_table',
@@ -30,15 +31,17 @@ def _methods(df:pd.DataFrame) -> pd.Series:
 
 def load_runs(paths:list[str|Path]|str|Path # run folders, or folders containing them (searched recursively)
              ) -> pd.DataFrame:
-    "One row per finished run found under `paths`, with its `method`; its whole option dict is the `config` column."
+    "One row per finished run found under `paths`, with its `method`; its whole option dict is the `config` column; a campaign's run its `row` and `group`."
     rows = []
     for r in find_runs(paths):
         res, c = r.metrics, r.options
+        cr = row_of(r.path) or {}   # a run of a campaign: the table's row is the campaign's (default: one per model)
         row = dict(run=str(r.path), dataset=r.dataset, model=r.model, label=r.label, budget=r.budget, config=c, variant=c.get('variant'),
                    pe_scale=c.get('pe_scale'), cooc=c.get('cooc'), l2=c.get('l2'), neg=c.get('neg'), refit=c.get('refit', False),
                    refit_epochs=res.get('refit_epochs'), seed=r.seed, stopped=res.get('stopped'), h=c.get('h'), m=c.get('m'),
                    d=c.get('d'), best_epoch=res['best_epoch'], epochs_run=res['epochs_run'], epoch_s=res['timings'].get('epoch_s'),
-                   total_s=res['timings'].get('total_s'), cpu_s=res['timings'].get('cpu_s'), device=r.conf.get('device'))
+                   total_s=res['timings'].get('total_s'), cpu_s=res['timings'].get('cpu_s'), device=r.conf.get('device'),
+                   row=cr.get('name'), group=cr.get('group', r.model), deterministic=bool(cr.get('deterministic', False)))
         row.update({f'valid/{k}': v for k, v in res['valid'].items()})
         row.update({f'test/{k}': v for k, v in res['test'].items()})
         rows.append(row)

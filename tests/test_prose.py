@@ -51,7 +51,7 @@ def seed(folder, method, s=0, split='test', metric='recall@10') -> float:
 
 f4 = lambda v: f"{v:.4f}"
 pm = lambda r: f"{r.mean():.4f}" + (f" ± {r.std():.4f}" if len(r) > 1 else '')
-CONV, REFIT, H200, EQ6 = 'table2-amazon-cds/cpu-converged', 'table2-amazon-cds/refit', 'table2-amazon-cds/h200-5-seeds', 'eq6-matrices/dense-lr'
+CONV, REFIT, H200, EQ6 = 'table2-amazon-cds-history/cpu-converged', 'table2-amazon-cds-history/refit', 'table2-amazon-cds-history/h200-5-seeds', 'eq6-matrices/dense-lr'
 MFS, T3 = 'mfs-question/24-epochs', 'table3-amazon-cds'
 MG, MG5, MC, MC5 = 'magnn [pe_scale=0.02]', 'magnn [pe_scale=0.02, neg=5]', 'magnn:mf+c', 'magnn:mf+c [neg=5]'
 BI = lambda d: f"magnn [pe_scale=0.02, {'dense_lr=' + d + ', ' if d else ''}refit]"
@@ -128,7 +128,7 @@ def _minutes():
     return (f"{min(s) / 60:.0f}", f"{max(s) / 60:.0f}")
 
 CLAIMS = [  # (page, sentence with {} for each number, the numbers from the data)
-    ('readme', "SASRec run reaches {} against the paper's 0.0341", lambda: (f4(seed(CONV, 'sasrec')),)),
+    ('report', "SASRec run reaches {} against the paper's 0.0341", lambda: (f4(seed(CONV, 'sasrec')),)),
     ('report', "(Recall@10: BPRMF {} against {}, MA-GNN {} against {}, `mf+c` {} against {}); all stopped by patience",
      lambda: tuple(f4(seed(CONV, m, split='valid')) for m in ('bprmf [neg=5]', 'bprmf', MG5, MG, MC5, MC))),
     ('report', "MA-GNN's retraining takes {} to {} minutes on this CPU", _minutes),
@@ -224,7 +224,7 @@ def _eval_every(folder, model):
     return str(e)
 
 CLAIMS += [
-    ('readme', "`magnn train --model M patience={} eval_every={} time_limit={}` (GRU4Rec: `eval_every={}`), one seed",
+    ('report', "`magnn train --model M patience={} eval_every={} time_limit={}` (GRU4Rec: `eval_every={}`), one seed",
      lambda: (*_budget('table2-amazon-cds-budget/baselines', ('gru4rec',))[:3], _eval_every('table2-amazon-cds-budget/baselines', 'gru4rec'))),
     ('report', "`magnn train --model M patience={} eval_every={} time_limit={}`, {} seeds", lambda: _budget('baselines-ml-100k/baselines')),
 ]
@@ -266,7 +266,7 @@ CLAIMS += [
     ('report', "(validation every {} epochs, patience {}, at most {} minutes of model selection)",
      lambda: (lambda e, p, t: (e, p, f"{float(t) / 60:.0f}"))(*_cfgs('eq6-matrices/converged', 'eval_every', 'patience', 'time_limit'))),
     ('report', "One seed each, {} epochs on the CPU", lambda: _cfgs('diagnostics-amazon-cds/parts-alone', 'epochs')),
-    ('report', "The earlier CPU reproduction (one seed, {} epochs", lambda: _cfgs('table2-amazon-cds/cpu-20-epochs', 'epochs')),
+    ('report', "The earlier CPU reproduction (one seed, {} epochs", lambda: _cfgs('table2-amazon-cds-history/cpu-20-epochs', 'epochs')),
     ('report', "The same options for {} epochs (seed 0)", lambda: _cfgs('mfs-question/60-epochs', 'epochs')),
 ]
 

@@ -180,8 +180,8 @@ PAGE_FIGURES = {
     '06_train.ipynb': [('figures/ml-100k-validation-curves.png', 'Validation Recall@10 per epoch on MovieLens-100K (results/baselines-ml-100k/first-runs): '
                         'early stopping picks the best epoch of each run.'),
                        ('figures/amazon-cds-h200-validation-curves.png', 'The same on Amazon-CDs, 5 seeds on one H200 '
-                        '(results/table2-amazon-cds/h200-5-seeds): every run stopped at the time limit, most still improving.')],
-    '09_results.ipynb': [('figures/amazon-cds-validation-curves.png', '`plot_curves` (`magnn results results/table2-amazon-cds/cpu-20-epochs --curves FILE`) '
+                        '(results/table2-amazon-cds-history/h200-5-seeds): every run stopped at the time limit, most still improving.')],
+    '09_results.ipynb': [('figures/amazon-cds-validation-curves.png', '`plot_curves` (`magnn results results/table2-amazon-cds-history/cpu-20-epochs --curves FILE`) '
                           'on the first CPU reproduction on Amazon-CDs.')],
     'models/11_magnn_long.ipynb': [('figures/fig4-memory-ml-100k.png', "The paper's Figure 4 on MovieLens-100K "
                              '(nbs/experiments/memory_heatmap.ipynb): the memory attention s of chosen movies.')],
