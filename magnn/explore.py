@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_explore.ipynb #aec9745b
 from __future__ import annotations
-import base64, html, io, json, os, subprocess, sys
+import base64, html, io, json
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -18,7 +18,7 @@ from .models.magnn import MAGNN
 
 # %% auto #0
 __all__ = ['TERM_NAMES', 'Explorer', 'history', 'terms', 'top', 'inside', 'graph', 'neighbours', 'find_item', 'similar', 'memory',
-           'show', 'text', 'inside_figure', 'memory_figure', 'ExplorerApp', 'refresh', 'show_item', 'explore', 'lab']
+           'show', 'text', 'inside_figure', 'memory_figure', 'ExplorerApp', 'refresh', 'show_item', 'explore']
 
 # %% ../nbs/10_explore.ipynb #39323fe5
 class Explorer:
@@ -313,20 +313,3 @@ def explore(run:str|Path, # a run folder written by `magnn train` (config.json, 
     from magnn.cli import lab_path   # under `magnn lab`, `runs/...` as the CLI printed it
     model, ds, conf = load_run(lab_path(run), None if data_dir is None else lab_path(data_dir), device='cpu')
     return ExplorerApp(Explorer(model, ds, conf, stage), user)
-
-# %% ../nbs/10_explore.ipynb #a45deeb0
-def _lab_cmd(argv:list[str]|None=None) -> tuple[list[str], dict, Path]:
-    "(command, environment, folder) that `lab` runs."
-    import magnn
-    root = Path(magnn.__file__).resolve().parents[1]
-    nbs = root/'nbs' if (root/'nbs').is_dir() else Path.cwd()
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (str(root), os.environ.get('PYTHONPATH')) if p))
-    return [sys.executable, '-m', 'jupyterlab', f'--ServerApp.root_dir={nbs}', *(argv or [])], env, nbs
-
-def lab(argv:list[str]|None=None # JupyterLab's own options, e.g. ['--no-browser', '--port', '8890']
-       ) -> int:
-    "Open JupyterLab on nbs/ with magnn importable; returns its exit code."
-    cmd, env, nbs = _lab_cmd(argv)
-    print(f"JupyterLab on {nbs} (Ctrl-C to stop)", flush=True)
-    try: return subprocess.call(cmd, env=env)
-    except KeyboardInterrupt: return 0
