@@ -209,15 +209,10 @@ def plot_curves(runs:pd.DataFrame, # from `load_runs`
 
 # %% ../nbs/09_results.ipynb #6735c80e
 def _sweep_rate(folder:Path) -> dict|None:
-    "Trials, wall hours and concurrency of a finished sweep folder, from its trials' config.json and status.json."
-    import datetime as dt
-    starts, ends = [], []
-    for st in folder.rglob('status.json'):
-        s = json.loads(st.read_text())
-        if s.get('state') != 'done': continue
-        c = json.loads((st.parent/'config.json').read_text())
-        starts.append(dt.datetime.fromisoformat(c['created'])); ends.append(dt.datetime.fromisoformat(s['time']))
-    if not starts: return None
+    "Trials and wall hours of a finished sweep folder, from when its finished trials were created and ended."
+    spans = [s for s in (r.span() for r in find_runs(folder)) if s is not None]
+    if not spans: return None
+    starts, ends = zip(*spans)
     hours = max((max(ends) - min(starts)).total_seconds() / 3600, 1e-9)
     return dict(trials=len(starts), hours=hours)
 

@@ -268,6 +268,13 @@ class Run:
         except Exception: state = 'done' if self.metrics is not None else 'unknown'
         return 'incomplete' if state == 'done' and not (self.path/METRICS).is_file() else state
 
+    def span(self) -> tuple[datetime.datetime, datetime.datetime]|None:
+        "When the run was created and when it finished (config.json, status.json); None unless it is done."
+        try: s = json.loads((self.path/STATUS).read_text())
+        except Exception: return None
+        if s.get('state') != 'done' or 'created' not in self.conf: return None
+        return datetime.datetime.fromisoformat(self.conf['created']), datetime.datetime.fromisoformat(s['time'])
+
     def log(self) -> list[dict]:
         "One dict per epoch (log.jsonl); a damaged log is one `MagnnError`."
         f = self.path/LOG
