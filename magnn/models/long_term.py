@@ -47,9 +47,8 @@ class MultiDimAttention(nn.Module):
         a = torch.tanh(self.Wa1(X) + self.Wa2(p_u).unsqueeze(1)) if WX is None else tanh(WX.add_(self.Wa2(p_u).unsqueeze(1)), inplace=True)  # [B, H, d]
         logits = self.Wa3(a).transpose(1, 2)                                # [B, h, H]
         m = mask.unsqueeze(1)                                               # [B, 1, H]
-        logits = logits.masked_fill(~m, float('-inf'))
-        logits = logits.masked_fill(~m.any(-1, keepdim=True), 0.)           # empty history: avoid 0/0
-        S = torch.softmax(logits, dim=-1) * m                               # exact zeros at padding
+        pad = torch.zeros(m.shape, dtype=logits.dtype, device=m.device).masked_fill_(~m & m.any(-1, keepdim=True), float('-inf'))
+        S = torch.softmax(logits + pad, dim=-1) * m                         # -inf at padding: exact zeros; an empty history: S = 0 (the mask)
         Z = tanh(S @ X)                                                     # [B, h, d]
         return Z.mean(1), S
 
