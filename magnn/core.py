@@ -354,8 +354,9 @@ def dropout(x:torch.Tensor,  # any float tensor
     n = x.numel()
     k, dt = next((k, dt) for k, dt in ((8, torch.uint8), (16, torch.int16), (32, torch.int32)) if k == 32 or (p * 2**k).is_integer())
     bits = torch.empty(-(-n * k // 64), dtype=torch.int64).random_(-2**63, None).view(dt)[:n].view(x.shape)   # k random bits per element
-    keep = bits >= round(p * 2**k) - (0 if k == 8 else 2**(k - 1))   # P(keep) = 1 - p, exactly where p·2^k is whole
-    return x * (keep.to(x.dtype) * (1 / (1 - p)))
+    thr = round(p * 2**k) - (0 if k == 8 else 2**(k - 1))             # P(bits >= thr) = 1 - p, exactly where p·2^k is whole
+    keep = bits.to(torch.float32 if k < 32 else torch.float64).ge_(thr)  # compared as floats that hold the k-bit integers exactly: 0./1.
+    return x * keep.to(x.dtype).mul_(1 / (1 - p))
 
 class Dropout(torch.nn.Dropout):
     "`nn.Dropout` through `dropout`: the same module (and state), a cheaper mask on a CPU."

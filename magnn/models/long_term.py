@@ -6,11 +6,13 @@
 from __future__ import annotations
 import math
 import torch
+import torch.nn.functional as F
 from torch import nn
 from ..core import MagnnError, rows, rows_many, tanh
 
 # %% auto #0
-__all__ = ['positional_encoding', 'recency_positions', 'MultiDimAttention', 'KeyValueMemory', 'length_buckets', 'LongTerm']
+__all__ = ['positional_encoding', 'recency_positions', 'MultiDimAttention', 'KeyValueMemory', 'rows_pair', 'length_buckets',
+           'LongTerm']
 
 # %% ../../nbs/models/11_magnn_long.ipynb #317544d3
 def positional_encoding(n:int, # number of positions 0..n-1
@@ -47,9 +49,8 @@ class MultiDimAttention(nn.Module):
         a = torch.tanh(self.Wa1(X) + self.Wa2(p_u).unsqueeze(1)) if WX is None else tanh(WX.add_(self.Wa2(p_u).unsqueeze(1)), inplace=True)  # [B, H, d]
         logits = self.Wa3(a).transpose(1, 2)                                # [B, h, H]
         m = mask.unsqueeze(1)                                               # [B, 1, H]
-        logits = logits.masked_fill(~m, float('-inf'))
-        logits = logits.masked_fill(~m.any(-1, keepdim=True), 0.)           # empty history: avoid 0/0
-        S = torch.softmax(logits, dim=-1) * m                               # exact zeros at padding
+        pad = torch.zeros(m.shape, dtype=logits.dtype, device=m.device).masked_fill_(~m & m.any(-1, keepdim=True), float('-inf'))
+        S = torch.softmax(logits + pad, dim=-1) * m                         # -inf at padding: exact zeros; an empty history: S = 0 (the mask)
         Z = tanh(S @ X)                                                     # [B, h, d]
         return Z.mean(1), S
 
@@ -75,6 +76,40 @@ class KeyValueMemory(nn.Module):
         return z + s @ self.V.T, s
 
 # %% ../../nbs/models/11_magnn_long.ipynb #53e109ed
+class _RowsPair(torch.autograd.Function):
+    "A[i] for each id tensor i, then B[i] for each (fresh tensors); the backward sorts all the ids once and sums each table's gradient rows with `embedding_bag` (no `index_add_`); row 0 gets none."
+    @staticmethod
+    def forward(ctx, A, B, *idxs):
+        ctx.save_for_backward(*idxs); ctx.n = A.shape[0]; ctx.set_materialize_grads(False)   # an unused gather's gradient stays None
+        out = []
+        for W in (A, B):
+            for i in idxs:   # into a fresh tensor of the final shape (not a view: LongTerm updates it in place)
+                o = W.new_empty(*i.shape, W.shape[1]); torch.index_select(W, 0, i.reshape(-1), out=o.view(-1, W.shape[1])); out.append(o)
+        return tuple(out)
+    @staticmethod
+    def backward(ctx, *Gs):
+        idxs, k = ctx.saved_tensors, len(ctx.saved_tensors)
+        ids = torch.cat([i.reshape(-1) for i in idxs])
+        srt, perm = torch.sort(ids)                                         # one sort serves both tables
+        off = torch.searchsorted(srt, torch.arange(ctx.n, device=ids.device))   # where each row id's run starts
+        out = []
+        for need, Gk in zip(ctx.needs_input_grad[:2], (Gs[:k], Gs[k:])):
+            ref = next((g for g in Gk if g is not None), None)
+            if not need or ref is None: out.append(None); continue
+            G = torch.cat([(g if g is not None else ref.new_zeros(i.shape + ref.shape[-1:])).reshape(-1, ref.shape[-1]) for g, i in zip(Gk, idxs)])
+            g = F.embedding_bag(perm, G, off, mode='sum'); g[0] = 0
+            out.append(g)
+        return (*out,) + (None,) * k
+
+def rows_pair(A:torch.Tensor, B:torch.Tensor, # [n, d] two tables with the same row ids
+              idxs:list[torch.Tensor],        # long id tensors of any shapes; 0 is padding
+             ) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+    "(`rows_many(A, idxs)`, `rows_many(B, idxs)`) as fresh tensors; on a CPU with gradients, one sort of the ids serves both backward sums."
+    if A.device.type == 'cpu' and torch.is_grad_enabled() and (A.requires_grad or B.requires_grad) and idxs:
+        out = _RowsPair.apply(A, B, *idxs)
+        return list(out[:len(idxs)]), list(out[len(idxs):])
+    return rows_many(A, idxs), rows_many(B, idxs)
+
 def length_buckets(span:torch.Tensor, # long [B] columns each row needs (its history length)
                    k:int,             # number of buckets
                   ) -> list[torch.Tensor]:
@@ -110,7 +145,7 @@ class LongTerm(nn.Module):
         widths = [max(1, int(span[g].max())) if H else 0 for g in groups]        # each group's width
         hgs = [hist[g, H - w:] for g, w in zip(groups, widths)]
         zs, Ss = [], []
-        for g, w, hg, X, WX in zip(groups, widths, hgs, rows_many(E, hgs), rows_many(W1E, hgs)):   # [b, w, d] each
+        for g, w, hg, X, WX in zip(groups, widths, hgs, *rows_pair(E, W1E, hgs)):   # [b, w, d] each
             if pe is not None: X, WX = X.add_(pe[H - w:]), WX.add_(W1pe[H - w:])   # in place: fresh gathers (saves a copy of each)
             z, S = self.attn(X, hg > 0, p_u[g], WX)
             zs.append(z)
