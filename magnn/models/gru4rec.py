@@ -112,10 +112,7 @@ class _BPRMaxScores(torch.autograd.Function):
         U = u.sum(-1)
         g = torch.add(s, 2).mul_(s).mul_(b).add_(c0).mul_(e).sub_(u.mul_(d))   # ∂/∂s_j for the negatives
         g.diagonal(dim1=-2, dim2=-1).sub_(d.squeeze(-1) * (A - U))        # ∂/∂r_i: -Σ_j e σ(1-σ) / A
-        if alpha > 0:                                                     # through ELU: 1 above 0, s + α below
-            d = s.clamp(max=0).add_(alpha)                                # s + α below 0, α from 0 up
-            if alpha <= 1: g.mul_(torch.maximum(d, torch.gt(s, 0, out=torch.empty_like(s)), out=d))   # ... then 1 above 0 (a float compare: no bool tensor)
-            else: g.mul_(d.add_(torch.sign(s).clamp_(min=0), alpha=1 - alpha))
+        if alpha > 0: g = torch.ops.aten.elu_backward(g, alpha, 1, 1, True, s)   # through ELU from its output: 1 above 0, s + α at and below (one pass)
         return g, None, None, None, None, None
 
 def bpr_max_scores(raw:torch.Tensor,   # [S, B, C] raw scores: column b of row b is the target, the first B columns the batch's targets
@@ -291,11 +288,14 @@ class GRU4Rec(Recommender):
             raise MagnnError(f"batch_size={train.batch_size} with n_sample=0 leaves GRU4Rec no negatives (they are the batch's other targets)")
         x = torch.cat([batch.seq, batch.pos], 1)
         inp, tgt = x[:, :-1], x[:, 1:]                                            # [B, S]
-        h = self.states(inp).transpose(0, 1)                                      # [S, B, H]
         S, B = tgt.shape[1], tgt.shape[0]
         cand = tgt.T                                                              # [S, B] the step's targets = in-batch negatives
-        if c.n_sample: cand = torch.cat([cand, self.sample((S, c.n_sample))], 1)  # [S, B + n_sample], drawn after the dropout masks
-        (O,), (b,) = self._rows(self.Wy, cand), self._rows(self.By, cand)
+        if c.n_sample: cand = torch.cat([cand, self.sample((S, c.n_sample))], 1)  # [S, B + n_sample], drawn before the dropout masks
+        if c.embedding == 'constrained':                                          # W_y's rows of the inputs and of the candidates in one gather: one sparse gradient, not two added
+            e, O = self._rows(self.Wy, inp, cand); h = self.states(inp, self.inputs(inp, e))
+        else: (O,), h = self._rows(self.Wy, cand), self.states(inp)
+        h = h.transpose(0, 1)                                                     # [S, B, H]
+        (b,) = self._rows(self.By, cand)
         s = torch.baddbmm(b.squeeze(-1).unsqueeze(1), h, O.transpose(1, 2))        # [S, B, B + n_sample]
         eye = torch.eye(B, cand.shape[1], dtype=torch.bool, device=x.device)
         nmask = (cand > 0).unsqueeze(1) & ~eye                                    # never the own target, never a padding target
