@@ -91,18 +91,20 @@ def window_ce_loss(logits:torch.Tensor, # [B, n_items+1] scores of every item id
     return ((lse - logits.float().gather(1, pos)) * (pos > 0)).sum()
 
 # %% ../../nbs/models/23_gcsan.ipynb #c1d2e3f1
+_LOG2E = 1.4426950408889634                                              # e^x = 2^(x log2 e); torch's exp2 is twice exp's speed on a CPU
+
 class _FullCE(torch.autograd.Function):
     "window_ce_loss(u E^T, pos), the logits made in blocks of `chunk` items, exponentiated in place and reused by the backward."
     @staticmethod
     def forward(ctx, u, E, pos, chunk):
         N, B = E.shape[0], u.shape[0]
-        P, ut, ms, zs = u.new_empty(N, B), u.T, [], []                   # P: e^(x - m_c) of every block, [N, B]
+        P, ut, ms, zs = u.new_empty(N, B), (u * _LOG2E).T, [], []        # P: e^(x - m_c) of every block, [N, B]
         P[0] = 0                                                          # item 0 (padding) is in no softmax
         for j in range(1, N, chunk):
-            x = torch.mm(E[j:j + chunk], ut, out=P[j:j + chunk])          # a block's logits [c, B]
+            x = torch.mm(E[j:j + chunk], ut, out=P[j:j + chunk])          # a block's logits [c, B], times log2 e
             mc = x.amax(0)
-            ms.append(mc); zs.append(x.sub_(mc).exp_().sum(0))
-        M = torch.stack(ms); m = M.amax(0)                                # [blocks, B], [B]
+            ms.append(mc); zs.append(x.sub_(mc).exp2_().sum(0))
+        M = torch.stack(ms) / _LOG2E; m = M.amax(0)                       # [blocks, B], [B]
         w = (M - m).exp_()                                                # e^(m_c - m)
         Z = (torch.stack(zs) * w).sum(0)
         real = (pos > 0).to(u.dtype)
