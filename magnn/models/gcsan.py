@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch import nn
 from ..core import MagnnError, Batch, rows, Dropout
 from ..config import ModelConfig
-from ..contract import Recommender, register, init_embedding, dot_scores
+from ..contract import Recommender, register, init_embedding, dot_scores, sparse_rows
 
 # %% auto #0
 __all__ = ['session_graph', 'GatedGNN', 'SelfAttentionBlock', 'window_ce_loss', 'full_ce_loss', 'GCSANConfig', 'GCSAN']
@@ -176,7 +176,8 @@ class GCSAN(Recommender):
         B, L = seq.shape
         alias, A_in, A_out, node = session_graph(seq)
         real = seq > 0
-        h = self.gnn(A_in, A_out, rows(self.E.weight, seq) * node.unsqueeze(-1))
+        e = sparse_rows(self.E.weight, [seq])[0] if self.training and torch.is_grad_enabled() else rows(self.E.weight, seq)   # training: a row-sparse gradient, added into the loss's dense one (no second [N, d] table)
+        h = self.gnn(A_in, A_out, e * node.unsqueeze(-1))
         h = h.gather(1, alias.unsqueeze(-1).expand(-1, -1, h.shape[-1])) * real.unsqueeze(-1)   # window order; padding = 0
         keep = real.unsqueeze(1).expand(B, L, L)
         if self.cfg.causal: keep = keep & torch.ones(L, L, dtype=torch.bool, device=seq.device).tril()
