@@ -319,10 +319,11 @@ class GRU4Rec(Recommender):
         if c.n_sample: cand = torch.cat([cand, self.sample((S, c.n_sample))], 1)  # [S, B + n_sample], drawn before the dropout masks
         if c.embedding == 'constrained':                                          # W_y's rows of the inputs and of the candidates in one gather: one sparse gradient, not two added
             e, O = self._rows(self.Wy, inp, cand); h = self.states(inp, self.inputs(inp, e))
-        else: (O,), h = self._rows(self.Wy, cand), self.states(inp)
+        else: h, (O,) = self.states(inp), self._rows(self.Wy, cand)
         h = h.transpose(0, 1)                                                     # [S, B, H]
         (b,) = self._rows(self.By, cand)
-        s = step_scores(b.squeeze(-1).unsqueeze(1), h, O)                         # [S, B, B + n_sample]
+        b = b.squeeze(-1).unsqueeze(1)                                            # [S, 1, B + n_sample]
+        s = step_scores(b, h, O) if c.n_sample else torch.baddbmm(b, h, O.transpose(1, 2))   # [S, B, B + n_sample]; no samples: small, autograd's own
         eye = torch.eye(B, cand.shape[1], dtype=torch.bool, device=x.device)
         nmask = (cand > 0).unsqueeze(1) & ~eye                                    # never the own target, never a padding target
         real = ((inp > 0) & (tgt > 0)).T                                          # [S, B]
