@@ -10,9 +10,9 @@ from typing import ClassVar, Literal
 import torch
 import torch.nn.functional as F
 from torch import nn
-from ..core import MagnnError, Batch, rows
+from ..core import MagnnError, Batch, rows, Dropout
 from ..config import ModelConfig
-from ..contract import Recommender, register, init_embedding, dot_scores
+from ..contract import Recommender, register, init_embedding, dot_scores, sparse_rows
 
 # %% auto #0
 __all__ = ['session_graph', 'GatedGNN', 'SelfAttentionBlock', 'window_ce_loss', 'full_ce_loss', 'GCSANConfig', 'GCSAN']
@@ -72,7 +72,7 @@ class SelfAttentionBlock(nn.Module):
         self.q, self.k, self.v, self.o, self.ff1, self.ff2 = (nn.Linear(d, d) for _ in range(6))
         for m in (self.q, self.k, self.v, self.o, self.ff1, self.ff2): nn.init.normal_(m.weight, std=0.02); nn.init.zeros_(m.bias)
         self.ln1, self.ln2 = nn.LayerNorm(d, eps=eps), nn.LayerNorm(d, eps=eps)
-        self.drop, self.act = nn.Dropout(dropout), (F.relu if act == 'relu' else F.gelu)
+        self.drop, self.act = Dropout(dropout), (F.relu if act == 'relu' else F.gelu)   # nn.Dropout with a cheaper mask (00_core)
 
     def forward(self, x:torch.Tensor,    # [B, L, d] states in window order
                 bias:torch.Tensor        # [B, L, L] additive attention mask (0 = may attend)
@@ -91,34 +91,52 @@ def window_ce_loss(logits:torch.Tensor, # [B, n_items+1] scores of every item id
     return ((lse - logits.float().gather(1, pos)) * (pos > 0)).sum()
 
 # %% ../../nbs/models/23_gcsan.ipynb #c1d2e3f1
+_LOG2E = 1.4426950408889634                                              # e^x = 2^(x log2 e); torch's exp2 is twice exp's speed on a CPU
+
 class _FullCE(torch.autograd.Function):
-    "window_ce_loss(u E^T, pos) with the logits made, exponentiated in place and reused by the backward."
+    "window_ce_loss(u E^T, pos), the logits made in blocks of `chunk` items, exponentiated in place and reused by the backward."
     @staticmethod
-    def forward(ctx, u, E, pos):
-        x = u @ E.T                                                       # [B, N] logits
-        tgt = x.gather(1, pos)                                            # the targets' logits
-        real = (pos > 0).to(x.dtype)
-        m = x[:, 1:].amax(1, keepdim=True)
-        x.sub_(m).exp_(); x[:, 0] = 0                                     # e^(x - m); column 0 (padding) out of the softmax
-        Z, cnt = x.sum(1, keepdim=True), real.sum(1, keepdim=True)
-        ctx.save_for_backward(u, E, pos, x, Z, cnt, real)
+    def forward(ctx, u, E, pos, chunk):
+        N, B = E.shape[0], u.shape[0]
+        P, ut, ms, zs = u.new_empty(N, B), (u * _LOG2E).T, [], []        # P: e^(x - m_c) of every block, [N, B]
+        P[0] = 0                                                          # item 0 (padding) is in no softmax
+        for j in range(1, N, chunk):
+            x = torch.mm(E[j:j + chunk], ut, out=P[j:j + chunk])          # a block's logits [c, B], times log2 e
+            mc = x.amax(0)
+            ms.append(mc); zs.append(x.sub_(mc).exp2_().sum(0))
+        M = torch.stack(ms) / _LOG2E; m = M.amax(0)                       # [blocks, B], [B]
+        w = (M - m).exp_()                                                # e^(m_c - m)
+        Z = (torch.stack(zs) * w).sum(0)
+        real = (pos > 0).to(u.dtype)
+        cnt, tgt = real.sum(1), (u.unsqueeze(1) * E[pos]).sum(-1)        # real targets per window, their logits [B, T]
+        ctx.save_for_backward(u, E, pos, P, w, Z, cnt, real); ctx.chunk = chunk
         return (cnt * (m + Z.log())).sum() - (tgt * real).sum()
 
     @staticmethod
     def backward(ctx, G):
-        u, E, pos, p, Z, cnt, real = ctx.saved_tensors
+        u, E, pos, P, w, Z, cnt, real = ctx.saved_tensors
         if getattr(ctx, 'used', False): raise RuntimeError("full_ce_loss: its backward reuses its buffer and runs once")
         ctx.used = True
-        g = p.mul_(cnt * G / Z).scatter_add_(1, pos, -real * G)            # softmax x targets per window, minus 1 at each target
-        return g @ E, g.T @ u, None
+        s = w * (cnt * G / Z)                                             # softmax x targets per window, block by block
+        gu, gE = torch.zeros_like(u), torch.empty_like(E)
+        gE[0] = 0
+        for c, j in enumerate(range(1, E.shape[0], ctx.chunk)):
+            g = P[j:j + ctx.chunk].mul_(s[c])
+            torch.mm(g, u, out=gE[j:j + ctx.chunk])
+            gu.addmm_(g.T, E[j:j + ctx.chunk])
+        rg = (real * G).unsqueeze(-1)                                     # minus 1 at each real target
+        gu.sub_((rg * E[pos]).sum(1))
+        gE.index_add_(0, pos.flatten(), (rg * u.unsqueeze(1)).flatten(0, 1), alpha=-1)
+        return gu, gE, None, None
 
 def full_ce_loss(u:torch.Tensor,   # [B, d] session vectors
                  E:torch.Tensor,   # [n_items+1, d] item embeddings (row 0 = padding)
                  pos:torch.Tensor, # long [B, T] the windows' targets (0 = padding)
+                 chunk:int=2048,   # items per block of logits (a block of [chunk, B] floats should fit the cache)
                 ) -> torch.Tensor:
-    "`window_ce_loss(u @ E.T, pos)` with fewer passes over the [B, n_items+1] logits (bf16 autocast: that function itself)."
+    "`window_ce_loss(u @ E.T, pos)` with fewer passes over the [B, n_items+1] logits, block by block (bf16 autocast: that function itself)."
     if torch.is_autocast_enabled(u.device.type): return window_ce_loss(u @ E.T, pos)
-    return _FullCE.apply(u, E, pos)
+    return _FullCE.apply(u, E, pos, chunk)
 
 # %% ../../nbs/models/23_gcsan.ipynb #52b1ec63
 @dataclass
@@ -158,7 +176,8 @@ class GCSAN(Recommender):
         B, L = seq.shape
         alias, A_in, A_out, node = session_graph(seq)
         real = seq > 0
-        h = self.gnn(A_in, A_out, rows(self.E.weight, seq) * node.unsqueeze(-1))
+        e = sparse_rows(self.E.weight, [seq])[0] if self.training and torch.is_grad_enabled() else rows(self.E.weight, seq)   # training: a row-sparse gradient, added into the loss's dense one (no second [N, d] table)
+        h = self.gnn(A_in, A_out, e * node.unsqueeze(-1))
         h = h.gather(1, alias.unsqueeze(-1).expand(-1, -1, h.shape[-1])) * real.unsqueeze(-1)   # window order; padding = 0
         keep = real.unsqueeze(1).expand(B, L, L)
         if self.cfg.causal: keep = keep & torch.ones(L, L, dtype=torch.bool, device=seq.device).tril()

@@ -16,7 +16,8 @@ from ..contract import Recommender, register, dot_scores, item_counts, sparse_ro
 from ..sampler import NegativeSampler
 
 # %% auto #0
-__all__ = ['GRU4RecConfig', 'GRU4RecPlusConfig', 'top1_loss', 'bpr_max_loss', 'bpr_max_scores', 'GRU4Rec', 'GRU4RecPlus']
+__all__ = ['GRU4RecConfig', 'GRU4RecPlusConfig', 'top1_loss', 'bpr_max_loss', 'bpr_max_scores', 'step_scores', 'GRU4Rec',
+           'GRU4RecPlus']
 
 # %% ../../nbs/models/20_gru4rec.ipynb #e294ef93
 @dataclass
@@ -78,16 +79,18 @@ def bpr_max_loss(pos:torch.Tensor,  # [N] scores of the targets
     return (-lp + bpreg * reg).sum()
 
 # %% ../../nbs/models/20_gru4rec.ipynb #b9e4f1a1
+_LOG2E = 1.4426950408889634                                              # e^x = 2^(x log2 e); torch's exp2 is twice exp's speed on a CPU
+
 class _BPRMaxScores(torch.autograd.Function):
     "Σ over the predictions w of BPR-max over act(raw) (ELU(α) for α > 0, else linear), the diagonal as targets; analytic backward."
     @staticmethod
     def forward(ctx, raw, nm_in, w, m, alpha, bpreg):
         B = nm_in.shape[-1]
         if alpha > 0:                                                     # ELU(α) = max(x, α(e^min(x,0) - 1)) for α ≤ 1
-            s = raw.clamp(max=0).exp_().sub_(1).mul_(alpha)
+            s = raw.clamp(max=0).mul_(_LOG2E).exp2_().sub_(1).mul_(alpha)
             s = torch.maximum(s, raw, out=s) if alpha <= 1 else s.add_(raw.clamp(min=0))
         else: s = raw
-        e = torch.sub(s, m.unsqueeze(-1)).exp_()                          # e^(s_j - m): the softmax's numerators
+        e = torch.add(m.mul(-_LOG2E).unsqueeze(-1), s, alpha=_LOG2E).exp2_()   # e^(s_j - m): the softmax's numerators
         e[..., :B].mul_(nm_in.to(e.dtype))                                          # never the own target, never a padding target
         Z = e.sum(-1)
         r = s.diagonal(dim1=-2, dim2=-1)                                  # the targets' scores [.., B]
@@ -112,10 +115,7 @@ class _BPRMaxScores(torch.autograd.Function):
         U = u.sum(-1)
         g = torch.add(s, 2).mul_(s).mul_(b).add_(c0).mul_(e).sub_(u.mul_(d))   # ∂/∂s_j for the negatives
         g.diagonal(dim1=-2, dim2=-1).sub_(d.squeeze(-1) * (A - U))        # ∂/∂r_i: -Σ_j e σ(1-σ) / A
-        if alpha > 0:                                                     # through ELU: 1 above 0, s + α below
-            d = s.clamp(max=0).add_(alpha)                                # s + α below 0, α from 0 up
-            if alpha <= 1: g.mul_(torch.maximum(d, torch.gt(s, 0, out=torch.empty_like(s)), out=d))   # ... then 1 above 0 (a float compare: no bool tensor)
-            else: g.mul_(d.add_(torch.sign(s).clamp_(min=0), alpha=1 - alpha))
+        if alpha > 0: g = torch.ops.aten.elu_backward(g, alpha, 1, 1, True, s)   # through ELU from its output: 1 above 0, s + α at and below (one pass)
         return g, None, None, None, None, None
 
 def bpr_max_scores(raw:torch.Tensor,   # [S, B, C] raw scores: column b of row b is the target, the first B columns the batch's targets
@@ -134,6 +134,29 @@ def bpr_max_scores(raw:torch.Tensor,   # [S, B, C] raw scores: column b of row b
         m = act(mr)
         if ((m - act(raw.diagonal(dim1=-2, dim2=-1)) > 80) & real).any(): return None
     return _BPRMaxScores.apply(raw, nm_in, real, m, alpha, bpreg)
+
+# %% ../../nbs/models/20_gru4rec.ipynb #381919e7
+class _StepScores(torch.autograd.Function):
+    "baddbmm(b, h, Oᵀ) with the backward making O's gradient in O's own layout [S, C, H] (no transposed copy)."
+    @staticmethod
+    def forward(ctx, b, h, O):
+        ctx.save_for_backward(h, O)
+        return torch.bmm(h, O.transpose(1, 2)).add_(b)
+
+    @staticmethod
+    def backward(ctx, G):
+        h, O = ctx.saved_tensors
+        nb, nh, nO = ctx.needs_input_grad
+        return (G.sum(1, keepdim=True) if nb else None, torch.bmm(G, O) if nh else None,
+                torch.bmm(G.transpose(1, 2), h) if nO else None)
+
+def step_scores(b:torch.Tensor, # [S, 1, C] the candidates' biases
+                h:torch.Tensor, # [S, B, H] the states of each step
+                O:torch.Tensor, # [S, C, H] the candidates' rows of W_y
+               ) -> torch.Tensor:
+    "`torch.baddbmm(b, h, O.transpose(1, 2))`, [S, B, C], with a backward that gives O's gradient in its own layout (autocast: baddbmm itself)."
+    if torch.is_autocast_enabled(h.device.type): return torch.baddbmm(b, h, O.transpose(1, 2))
+    return _StepScores.apply(b, h, O)
 
 # %% ../../nbs/models/20_gru4rec.ipynb #7c1a725b
 def _uniform(t:torch.Tensor, fan_in:int, fan_out:int):
@@ -291,12 +314,16 @@ class GRU4Rec(Recommender):
             raise MagnnError(f"batch_size={train.batch_size} with n_sample=0 leaves GRU4Rec no negatives (they are the batch's other targets)")
         x = torch.cat([batch.seq, batch.pos], 1)
         inp, tgt = x[:, :-1], x[:, 1:]                                            # [B, S]
-        h = self.states(inp).transpose(0, 1)                                      # [S, B, H]
         S, B = tgt.shape[1], tgt.shape[0]
         cand = tgt.T                                                              # [S, B] the step's targets = in-batch negatives
-        if c.n_sample: cand = torch.cat([cand, self.sample((S, c.n_sample))], 1)  # [S, B + n_sample], drawn after the dropout masks
-        (O,), (b,) = self._rows(self.Wy, cand), self._rows(self.By, cand)
-        s = torch.baddbmm(b.squeeze(-1).unsqueeze(1), h, O.transpose(1, 2))        # [S, B, B + n_sample]
+        if c.n_sample: cand = torch.cat([cand, self.sample((S, c.n_sample))], 1)  # [S, B + n_sample], drawn before the dropout masks
+        if c.embedding == 'constrained':                                          # W_y's rows of the inputs and of the candidates in one gather: one sparse gradient, not two added
+            e, O = self._rows(self.Wy, inp, cand); h = self.states(inp, self.inputs(inp, e))
+        else: h, (O,) = self.states(inp), self._rows(self.Wy, cand)
+        h = h.transpose(0, 1)                                                     # [S, B, H]
+        (b,) = self._rows(self.By, cand)
+        b = b.squeeze(-1).unsqueeze(1)                                            # [S, 1, B + n_sample]
+        s = step_scores(b, h, O) if c.n_sample else torch.baddbmm(b, h, O.transpose(1, 2))   # [S, B, B + n_sample]; no samples: small, autograd's own
         eye = torch.eye(B, cand.shape[1], dtype=torch.bool, device=x.device)
         nmask = (cand > 0).unsqueeze(1) & ~eye                                    # never the own target, never a padding target
         real = ((inp > 0) & (tgt > 0)).T                                          # [S, B]
