@@ -27,10 +27,10 @@ QUICK_NOTEBOOKS = {'00_core.ipynb', '02_sampler.ipynb', '05_config.ipynb', '05a_
 # not one long test on one. Seconds measured serially on 2 loaded cores; a missing name only loses its place.
 LONGEST = ['tests/test_sweep.py::test_sweep_killed_resumed_and_reported',
            'tests/test_docs.py::test_site_in_browser',
-           'tests/test_docs.py::test_readme_commands_on_a_fresh_clone',
+           'tests/test_docs.py::test_readme_commands_on_a_fresh_clone', 'tests/test_campaign.py::test_interrupt_resume',
            'tests/test_runs.py::test_sigkill_then_resume_gives_the_uninterrupted_result',
            'tests/test_runs.py::test_a_run_being_written_is_locked_and_a_stale_lock_is_taken_over',
-           'tests/test_notebooks.py::test_notebook[models/23_gcsan.ipynb]']
+           'tests/test_notebooks.py::test_notebook[models/23_gcsan.ipynb]', 'tests/test_campaign.py::test_gpu_session']
 
 def pytest_collection_modifyitems(config, items):
     "Mark as `slow` the end-to-end files, the model/CLI smoke-test files (tests/test_<model>.py) and every notebook but a few quick ones; put the longest first."
