@@ -67,6 +67,9 @@ def _signal_noting(sig, handler):
 def _interrupt(sig, frame): raise KeyboardInterrupt   # pytest's own Ctrl-C path: stop, summarise, exit 2
 
 def pytest_configure(config):
+    if hasattr(config, 'workerinput'):   # an xdist worker: its share of the cores for torch and the processes it starts (1 of 2)
+        n = str(max(1, (os.cpu_count() or 1) // int(config.workerinput.get('workercount', 1))))
+        for k in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS'): os.environ.setdefault(k, n)
     import threading
     if threading.current_thread() is not threading.main_thread(): return
     _signal.signal = _signal_noting
