@@ -1,6 +1,7 @@
 "`magnn campaign`: trials in seed-major order, a run interrupted and resumed from its checkpoint, finished trials never rerun."
 import json, os, signal, subprocess, sys, time
 from pathlib import Path
+import pytest
 import torch
 from magnn.campaign import main, TABLE2, trial_state
 
@@ -29,6 +30,7 @@ def _campaign(out, *extra):
     return [sys.executable, '-m', 'magnn.campaign', '--dataset', 'synthetic', '--rows', 'bprmf', '--seeds', '1', '--out', str(out),
             'epochs=20', 'patience=20', 'eval_every=1', *extra]
 
+@pytest.mark.slow   # three campaign processes of 20 epochs each
 def test_interrupt_resume(tmp_path):
     "SIGTERM to the driver interrupts the running trial at its checkpoint; the same command resumes it, and the result is the uninterrupted run's."
     env = {**os.environ, 'PYTHONPATH': str(ROOT), 'OMP_NUM_THREADS': '1'}
@@ -78,6 +80,7 @@ def test_lock(tmp_path, capsys):
     assert main(['--dataset', 'synthetic', '--rows', 'pop', '--out', str(tmp_path/'s')]) == 2
     assert 'another campaign' in capsys.readouterr().err
 
+@pytest.mark.slow   # runs trials until its 25 s deadline
 def test_gpu_session(tmp_path):
     "bench/gpu_session.py: the dry run lists Table 2's trained rows then the (h, m) grid; with a tiny budget on the CPU it runs trials in order and stops at its deadline."
     env = {**os.environ, 'PYTHONPATH': str(ROOT), 'OMP_NUM_THREADS': '1'}

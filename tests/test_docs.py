@@ -3,9 +3,9 @@
 The site is built with the Quarto-free engine (nbdev's processors + smalldocs), entirely in a temporary folder
 (processed notebooks and site), so the test needs no Quarto and touches nothing in the repository: two test runs
 at once cannot trip over nbdev's shared `_proc/` cache. By default only the front page and 00_core are built
-(about 10 s); `test_docs_build_all` (marked slow) builds the whole site (20-70 s with a dozen notebooks on 2 cores).
-`test_site_in_browser` (marked slow, always run by CI) builds the whole site and opens every page in headless
-Chromium (tools/check_site.py); it and the check of the checker skip where no Chromium can be found.
+(about 10 s); `test_site_in_browser` (marked slow, always run by CI) builds the whole site once (20-70 s on 2 cores),
+checks that every notebook has its page, then opens every page in headless Chromium (tools/check_site.py); the
+browser part and the check of the checker skip where no Chromium can be found.
 """
 import difflib, importlib.util, json, os, re, sys, time
 from pathlib import Path
@@ -100,15 +100,6 @@ def test_docs_build(tmp_path):
     assert 'Seed every random number generator' in core
     assert len(list(site.glob('*.html'))) == 2  # only the pages asked for, and a sidebar without dead links
 
-@pytest.mark.slow   # the whole site: 20-70 s on 2 cores
-def test_docs_build_all(tmp_path):
-    "The whole site, as `python tools/build_docs.py` builds it: a page for every notebook that pytest runs."
-    t0 = time.time()
-    site = build_docs.build_docs(engine='smalldocs', out=tmp_path/'site', proc=tmp_path/'_proc', readme=False,
-                                 modidx=False, quiet=True)
-    print(f"docs build (all notebooks): {time.time()-t0:.1f} s")
-    _check_site(site, notebooks())
-
 # ------------------------------------------------------------------------------------ the site in a real browser
 _spec2 = importlib.util.spec_from_file_location('check_site', ROOT/'tools'/'check_site.py')
 check_site = importlib.util.module_from_spec(_spec2); _spec2.loader.exec_module(check_site)
@@ -131,17 +122,20 @@ def test_browser_check_catches_broken_pages(tmp_path):
         assert f'other.html: {want}' in text, f"not reported: {want}\n{text}"
     assert 'code is not maths' not in text
 
-@pytest.mark.slow
-@_no_chromium
+@pytest.mark.slow   # the whole site: 20-70 s on 2 cores, and as long again in Chromium
 def test_site_in_browser(tmp_path):
-    """The whole site, built as `tools/build_docs.py` builds it, opened page by page in headless Chromium: no broken local
-    link or image, no failed request, no JavaScript error, no Python traceback, no raw TeX (KaTeX ships with the site,
-    so this holds offline); the results tables are HTML tables and the training and results pages show their figures.
-    Screenshots of the index and the MA-GNN page are left in _docs/screenshots/ for a person to look at."""
+    """The whole site, built once as `tools/build_docs.py` builds it: a page for every notebook that pytest runs. Then
+    opened page by page in headless Chromium (skipped, after the build's checks, where no Chromium can be found): no
+    broken local link or image, no failed request, no JavaScript error, no Python traceback, no raw TeX (KaTeX ships
+    with the site, so this holds offline); the results tables are HTML tables and the training and results pages show
+    their figures. Screenshots of the index and the MA-GNN page are left in _docs/screenshots/ for a person to look at."""
     t0 = time.time()
     site = build_docs.build_docs(engine='smalldocs', out=tmp_path/'site', proc=tmp_path/'_proc', readme=False,
                                  modidx=False, quiet=True)
     t1 = time.time()
+    print(f"docs build (all notebooks): {t1 - t0:.1f} s")
+    _check_site(site, notebooks())
+    if check_site.find_chromium() is None: pytest.skip(_no_chromium.kwargs['reason'] + " (the site built and has every page)")
     shots = ROOT/'_docs'/'screenshots'
     problems, seen = check_site.check_pages(site, shots={'index.html': shots/'index.png', 'models/magnn.html': shots/'magnn.png'})
     print(f"docs build {t1 - t0:.1f} s; {len(seen)} pages in Chromium {time.time() - t1:.1f} s; screenshots in {shots}")
