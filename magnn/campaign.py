@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_campaign.ipynb #5926c58e
 from __future__ import annotations
-import argparse, datetime, json, os, platform, shlex, signal, subprocess, sys, time
+import argparse, datetime, functools, json, os, platform, shlex, signal, subprocess, sys, time
 from dataclasses import dataclass, field
 from pathlib import Path
 from .core import MagnnError, write_json
@@ -215,16 +215,20 @@ def write_study(out:Path, study:str, rows, seeds:int, dataset:str, extra, comman
     return d
 
 # %% ../nbs/13_campaign.ipynb #16814c5f
+@functools.lru_cache(maxsize=64)
+def _rows(f:Path, mtime:float) -> dict:
+    "The rows of one campaign.json by name, each with its group; read once per version of the file."
+    try: rows = json.loads(f.read_text())['rows']; names = [r['name'] for r in rows]
+    except (ValueError, KeyError, TypeError): raise MagnnError(f"{f}: not a campaign file (rewrite it with `magnn campaign --dry-run` or remove it)")
+    known = {x.name: x for rs in STUDIES.values() for x in rs}   # a file written before rows had groups: the study's definition
+    group = lambda r: r.get('group') or getattr(known.get(r['name']), 'group', None) or r['name']
+    return {n: {**r, 'group': group(r)} for n, r in zip(names, rows)}
+
 def row_of(run:str|Path) -> dict|None:
     "The campaign row of a run folder OUT/ROW/seedS (name, model, opts, deterministic, group) from OUT/campaign.json; None outside a campaign."
     run = Path(run); f = run.parent.parent/'campaign.json'
     if not f.is_file(): return None
-    try: rows = {r['name']: r for r in json.loads(f.read_text())['rows']}
-    except (ValueError, KeyError, TypeError): raise MagnnError(f"{f}: not a campaign file (rewrite it with `magnn campaign --dry-run` or remove it)")
-    r = rows.get(run.parent.name)
-    if r is None: return None
-    known = {x.name: x for rs in STUDIES.values() for x in rs}.get(r['name'])   # a file written before rows had groups
-    return {**r, 'group': r.get('group') or (known.group if known and known.group else r['name'])}
+    return _rows(f.resolve(), f.stat().st_mtime).get(run.parent.name)
 
 # %% ../nbs/13_campaign.ipynb #388a0c7f
 STUDIES = {'table2': TABLE2, 'fig3': FIG3}

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from .core import MagnnError
 from .evaluate import HEADLINE, NOTES
-from .results import load_runs, notes, PAPER_TABLE2, TABLE2_ROWS, PROPOSED
+from .results import load_runs, notes, PAPER_TABLE2, TABLE2_ROWS, PROPOSED, _pm
 from .runs import read_run
 
 # %% auto #0
@@ -132,7 +132,7 @@ def compare(paths, # sweep or run folders (searched recursively)
     return compare_markdown(df, legend)
 
 # %% ../nbs/12_compare.ipynb #563d4181
-def _pm(r, m): return f"{r[f'{m} mean']:.4f}" + (f" ± {r[f'{m} std']:.4f}" if r.seeds > 1 else '')
+def _mean_std(r, m) -> str: return _pm(r[f'{m} mean'], r[f'{m} std'], r.seeds)   # `results._pm`: mean ± std over seeds
 
 def verdicts(df:pd.DataFrame, # from `compare_frame`
             ) -> list[str]:
@@ -149,6 +149,6 @@ def verdicts(df:pd.DataFrame, # from `compare_frame`
         p = ', '.join(f"p = {v:.2g} over {k}" for k, v in (('users', r.p_users), ('seeds', r.p_seeds)) if not np.isnan(v)) or 'no test possible'
         n = lambda k: f"{k} seed" + ('s' if k > 1 else '')
         out.append(f"- `{r.method}` ({n(r.seeds)}) {word} `{b.method}` ({n(b.seeds)}), the best baseline on validation: "
-                   f"test Recall@10 {_pm(r, 'recall@10')} against {_pm(b, 'recall@10')} ({d:+.4f}; {p}), NDCG@10 {_pm(r, 'ndcg@10')} against "
-                   f"{_pm(b, 'ndcg@10')}" + ('; the difference is within the seed spread' if spread is not None and abs(d) <= spread else '') + '.')
+                   f"test Recall@10 {_mean_std(r, 'recall@10')} against {_mean_std(b, 'recall@10')} ({d:+.4f}; {p}), NDCG@10 {_mean_std(r, 'ndcg@10')} against "
+                   f"{_mean_std(b, 'ndcg@10')}" + ('; the difference is within the seed spread' if spread is not None and abs(d) <= spread else '') + '.')
     return out
