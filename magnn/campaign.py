@@ -11,7 +11,7 @@ from .core import MagnnError, write_json
 
 # %% auto #0
 __all__ = ['BUDGET', 'MAGNN_PE', 'TABLE2', 'FIG3', 'STUDIES', 'Row', 'Trial', 'plan', 'check', 'trial_state', 'run_trial',
-           'run_campaign', 'write_study', 'row_of', 'select', 'show_plan', 'main']
+           'run_campaign', 'write_study', 'row_of', 'select', 'progress', 'show_plan', 'main']
 
 # %% ../nbs/13_campaign.ipynb #4641e15a
 @dataclass(frozen=True)
@@ -264,11 +264,22 @@ def select(study:str, names:str|None) -> tuple:
     return tuple(r for r in rows if r.name in want)
 
 # %% ../nbs/13_campaign.ipynb #c1f424cc
+def progress(out:str|Path) -> str:
+    "Where an interrupted trial stands, from its checkpoint: '(epoch E, best B)' in model selection, '(refit K of N)' when retraining; '' if unreadable."
+    import torch
+    from magnn.runs import CHECKPOINT
+    try:
+        ck = torch.load(Path(out)/CHECKPOINT, map_location='cpu', weights_only=True, mmap=True)
+        if 'refit' in ck: return f"(refit {len(ck['refit']['log'])} of {ck['refit']['epochs']})"
+        return f"(epoch {ck['epoch']}, best {ck['stopper']['best_epoch']})"
+    except Exception: return ''   # a display only: a damaged checkpoint is reported when the trial resumes
+
 def show_plan(trials:list[Trial], extra=()) -> str:
-    "The trials in order with their state and options (what --dry-run prints)."
+    "The trials in order with their state (and an interrupted one's progress) and options (what --dry-run prints)."
     states = [trial_state(t.out) for t in trials]
     w = max([len(t.name) for t in trials] + [5])
-    lines = [f"{i + 1:>4}  {t.name:<{w}}  {s:<7}  {t.row.model}  {' '.join(t.options(extra))}" for i, (t, s) in enumerate(zip(trials, states))]
+    lines = [f"{i + 1:>4}  {t.name:<{w}}  {s:<7}  {t.row.model}  {' '.join(t.options(extra))}" + (f"  {progress(t.out)}" if s == 'resume' else '')
+             for i, (t, s) in enumerate(zip(trials, states))]
     n = {k: states.count(k) for k in ('done', 'resume', 'restart', 'new')}
     return '\n'.join(lines + [f"{len(trials)} trials: " + ', '.join(f"{v} {k}" for k, v in n.items())])
 

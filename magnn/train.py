@@ -20,9 +20,9 @@ from .evaluate import evaluate, user_metrics
 from .runs import RunWriter, read_run, load_run_data, check_data, data_record, new_run_dir, load_run
 
 # %% auto #0
-__all__ = ['train_step', 'train_epoch', 'RowAdam', 'make_optimizer', 'EarlyStopping', 'save_checkpoint', 'load_checkpoint',
-           'check_seed', 'check_epochs', 'Clock', 'Interrupted', 'Session', 'setup', 'run_epoch', 'evaluate_run',
-           'retrain', 'fit', 'fit_run', 'refit_run', 'train']
+__all__ = ['REFIT_SAVE_S', 'train_step', 'train_epoch', 'RowAdam', 'make_optimizer', 'EarlyStopping', 'save_checkpoint',
+           'load_checkpoint', 'check_seed', 'check_epochs', 'Clock', 'Interrupted', 'Session', 'setup', 'run_epoch',
+           'evaluate_run', 'retrain', 'fit', 'fit_run', 'refit_run', 'train']
 
 # %% ../nbs/06_train.ipynb #bbc82f65
 from typing import Callable
@@ -249,11 +249,20 @@ def retrain(cfg:RunConfig, # the run's config (unchanged from model selection)
             device,        # a torch.device
             seed:int,      # the run's seed: initialisation, order and negatives as in `fit`
             progress:bool=False,
+            state:dict|None=None, # what `save` was last given: continue after its epochs (a resumed run)
+            save=None,     # called with the retraining's state (model, optimiser, random states, log) after an epoch
            ) -> tuple[Recommender, list[dict]]:
     "A fresh model trained on `inp`'s examples for `epochs` epochs, with no evaluation: (model, one log row per epoch)."
-    s = setup(cfg, dataset, inp, device, seed)
-    bar = tqdm(range(1, epochs + 1), desc=f"refit {cfg.model}", disable=not progress, leave=False)
-    return s.model, [{**run_epoch(s, cfg, e), 'phase': 'refit'} for e in bar]
+    s, log = setup(cfg, dataset, inp, device, seed), []
+    if state is not None:   # the same fresh model and optimiser, then the state they had reached
+        s.model.load_state_dict(state['model']); s.opt.load_state_dict(state['opt'])
+        _set_rng_state({**state['rng'], 'torch': state['rng']['torch'].cpu(), 'gen': state['rng']['gen'].cpu()}, s.gen)
+        log = list(state['log'])
+    bar = tqdm(range(len(log) + 1, epochs + 1), desc=f"refit {cfg.model}", disable=not progress, leave=False)
+    for e in bar:
+        log.append({**run_epoch(s, cfg, e), 'phase': 'refit'})
+        if save is not None and e < epochs: save(dict(model=s.model.state_dict(), opt=s.opt.state_dict(), rng=_rng_state(s.gen), log=log, epochs=epochs))
+    return s.model, log
 
 # %% ../nbs/06_train.ipynb #0d194719
 def fit(model:str|RunConfig,   # a registered model name, or a run config
@@ -284,7 +293,7 @@ def fit_run(cfg:RunConfig, dataset, dev:torch.device, seed:int,
     v_inp, v_tgt = split.stage('valid')
     if v_inp.nnz == 0: raise MagnnError(f"dataset {dataset.name!r} has no training interactions after the split; it is too small to train on")
     s = setup(cfg, dataset, v_inp, dev, seed)
-    stopper, log, start, flat = EarlyStopping(cfg.train.patience), [], 1, cfg.flat()
+    stopper, log, start, flat, extra = EarlyStopping(cfg.train.patience), [], 1, cfg.flat(), {}
     if w is not None:
         if w.resume and w.checkpoint.is_file() and s.opt is not None:
             start, log, extra = load_checkpoint(w.checkpoint, s.model, s.opt, stopper, s.gen, flat); start += 1
@@ -316,7 +325,8 @@ def fit_run(cfg:RunConfig, dataset, dev:torch.device, seed:int,
                     if tl is not None and stopper.best_state is not None and clock.wall() > tl: stopped = 'time limit'; break
                 batches.close()
                 s.model.load_state_dict(stopper.best_state)
-            res, model, refit_log, users = _finish(s, cfg, dataset, split, stopper, log, stopped, seed, clock, t_data, progress)
+            save = _refit_saver(w.checkpoint, s, stopper, log, flat, clock) if w is not None and stopped in ('patience', 'epochs') else None
+            res, model, refit_log, users = _finish(s, cfg, dataset, split, stopper, log, stopped, seed, clock, t_data, progress, extra.get('refit'), save)
             if w is not None: w.started(); w.write_result(model, res, log + refit_log, dev, users)
     except KeyboardInterrupt:
         if w is not None and w.is_started: w.status('interrupted')
@@ -327,7 +337,21 @@ def fit_run(cfg:RunConfig, dataset, dev:torch.device, seed:int,
         raise
     return res
 
-def _finish(s:Session, cfg, dataset, split, stopper, log, stopped, seed, clock:Clock, t_data:float, progress):
+REFIT_SAVE_S = 60.   # a retraining saves its state at most this often (seconds): an interrupted one loses about this much
+
+def _refit_saver(path:Path, s:Session, stopper, log, flat, clock:Clock):
+    "`retrain`'s `save`: the run's checkpoint (selection done) plus the retraining's state, at most every `REFIT_SAVE_S` seconds."
+    last = time.perf_counter()
+    def save(state:dict):
+        nonlocal last
+        if time.perf_counter() - last < REFIT_SAVE_S: return
+        save_checkpoint(path, s.model, s.opt, stopper, log[-1]['epoch'] if log else 0, log, s.gen, dict(config=flat, sessions=clock.sessions(), refit=state))
+        last = time.perf_counter()
+    return save
+
+def _finish(s:Session, cfg, dataset, split, stopper, log, stopped, seed, clock:Clock, t_data:float, progress,
+            refit_state:dict|None=None, # a resumed run's saved retraining (used if it retrains the same epoch count)
+            save=None):                 # `retrain`'s save
     "Steps 2 and 3: test the selected (or retrained) model; returns (metrics, model, refit log, per-user test metrics)."
     model, dev = s.model, s.device
     t_inp, t_tgt = split.stage('test')
@@ -335,7 +359,9 @@ def _finish(s:Session, cfg, dataset, split, stopper, log, stopped, seed, clock:C
     valid = stopper.best_valid   # the best checkpoint's validation metrics: already computed, evaluation is deterministic
     if valid is None:            # nothing was trained (no parameters): validate in the training context `setup` built
         tv = time.perf_counter(); valid = evaluate_run(model, *split.stage('valid'), cfg); t_eval += time.perf_counter() - tv
-    if cfg.train.refit and s.opt is not None: model, refit_log = retrain(cfg, dataset, t_inp, stopper.best_epoch, dev, seed, progress)
+    if cfg.train.refit and s.opt is not None:
+        st = refit_state if refit_state is not None and refit_state.get('epochs') == stopper.best_epoch else None
+        model, refit_log = retrain(cfg, dataset, t_inp, stopper.best_epoch, dev, seed, progress, st, save)
     else: model.fit_context(t_inp); model.to(dev)
     tt = time.perf_counter(); test, users = evaluate_run(model, t_inp, t_tgt, cfg, per_user=True); t_test = time.perf_counter() - tt
     t_train, n = sum(r['train_s'] for r in log), len(log)

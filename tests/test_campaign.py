@@ -43,8 +43,12 @@ def test_interrupt_resume(tmp_path):
     text = p.communicate(timeout=120)[0]
     assert p.returncode == 130, text
     assert trial_state(run) == 'resume' and json.loads((run/'status.json').read_text())['state'] == 'interrupted'
-    stopped_at = torch.load(run/'checkpoint.pt', weights_only=True)['epoch']
+    ck = torch.load(run/'checkpoint.pt', weights_only=True)
+    stopped_at = ck['epoch']
     assert 1 <= stopped_at < 20
+    dry = subprocess.run(_campaign(out, '--dry-run'), env=env, capture_output=True, text=True, timeout=120).stdout
+    line = next(l for l in dry.splitlines() if 'bprmf/seed0' in l)
+    assert line.split()[2] == 'resume' and line.endswith(f"(epoch {stopped_at}, best {ck['stopper']['best_epoch']})"), dry
     r = subprocess.run(_campaign(out), env=env, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr
     assert 'start bprmf/seed0 (resume)' in r.stdout
