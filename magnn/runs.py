@@ -86,12 +86,17 @@ def is_run(folder:str|Path) -> bool:
 class _Lock:
     "An exclusive `flock` on FOLDER/.lock holding this process's pid; released by `release` or by the process's death."
     def __init__(self, folder:Path):
-        self.fd = os.open(folder/LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-        try: fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            pid = os.read(self.fd, 32).decode(errors='replace').strip() or '?'
-            os.close(self.fd)
-            raise MagnnError(f"{folder} is being written by another process (pid {pid}); wait for it to end, or choose another --out") from None
+        while True:
+            self.fd = os.open(folder/LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+            try: fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                pid = os.read(self.fd, 32).decode(errors='replace').strip() or '?'
+                os.close(self.fd)
+                raise MagnnError(f"{folder} is being written by another process (pid {pid}); wait for it to end, or choose another --out") from None
+            try: live = os.path.samestat(os.fstat(self.fd), os.stat(folder/LOCK))
+            except FileNotFoundError: live = False
+            if live: break
+            os.close(self.fd)   # its holder released it (unlinked the file) between our open and our lock: lock the file there now
         os.ftruncate(self.fd, 0); os.write(self.fd, f"{os.getpid()}\n".encode())
 
     def release(self, folder:Path):
