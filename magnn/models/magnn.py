@@ -76,6 +76,7 @@ class MAGNNConfig(ModelConfig):
     fused:bool=False      # on a CPU, Eq. 3 by the fused C++ kernel of 11_magnn_long (the same function, speed only; eager where no kernel builds)
     positive:ClassVar = ('d', 'h', 'm', 'hops', 'gnn_layers')
     nonneg:ClassVar = ('pe_scale', 'dense_lr')
+    budget:ClassVar = ('fused',)  # speed only: not part of a result's label
     label_key:ClassVar = 'variant'
 
     @property
