@@ -59,6 +59,34 @@ def test_dense_lr_and_wr_init_through_cli(opts, tmp_path):
         assert str(conf[k]) == v or conf[k] == float(v)
     assert all(o in label(load_runs(tmp_path).iloc[0]) for o in opts)
 
+def test_fused_attention_trains_the_same():
+    """`fused=true` (Eq. 3 by the C++ kernel of 11_magnn_long) trains the same model as the eager attention: three
+    epochs of the shared trainer from one seed give the same losses and parameters (up to float rounding), or, where
+    no kernel can be built, the eager path itself after a warning."""
+    from magnn.synthetic import synthetic
+    from magnn.train import setup, run_epoch
+    ds = synthetic(n_users=120, n_items=60, seed=2)
+    inp, _ = ds.split().stage('valid')
+    opts = ['d=12', 'h=3', 'm=2', 'batch_size=128', 'lr=0.01']
+    out = {}
+    for f in ('false', 'true'):
+        cfg = make_config('magnn', opts + [f'fused={f}'])
+        s = setup(cfg, ds, inp, torch.device('cpu'), 0)
+        assert s.model.long.fused == (f == 'true')
+        out[f] = [run_epoch(s, cfg, e)['loss'] for e in (1, 2, 3)], {n: p.detach() for n, p in s.model.named_parameters()}
+    (la, pa), (lb, pb) = out['false'], out['true']
+    assert la == pytest.approx(lb, rel=1e-4), (la, lb)
+    for n in pa: assert torch.allclose(pa[n], pb[n], atol=1e-3), n
+
+def test_fused_through_cli(tmp_path):
+    "`fused=true` trains through the CLI and is recorded in the run's config, but not in its label: a speed setting, the same method."
+    import json
+    from magnn.cli import main
+    from magnn.results import load_runs, label
+    assert main(['train', '--model', 'magnn', '--epochs', '1', '--quiet', '--out', str(tmp_path/'r'), 'd=8', 'fused=true']) == 0
+    assert json.loads((tmp_path/'r'/'config.json').read_text())['config']['fused'] is True
+    assert label(load_runs(tmp_path).iloc[0]) == 'magnn [d=8]'
+
 @pytest.mark.parametrize('variant', ['mf+s', 'full'])
 def test_two_graph_layers_and_undirected_graph_train(variant):
     "Issue 13 item 4's readings of the graph: every parameter, the extra layer's included, gets a gradient."

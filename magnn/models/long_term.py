@@ -4,7 +4,7 @@
 
 # %% ../../nbs/models/11_magnn_long.ipynb #be9814fd
 from __future__ import annotations
-import math
+import math, os, warnings
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -12,7 +12,7 @@ from ..core import MagnnError, rows, rows_many, tanh
 
 # %% auto #0
 __all__ = ['positional_encoding', 'recency_positions', 'MultiDimAttention', 'KeyValueMemory', 'rows_pair', 'length_buckets',
-           'LongTerm']
+           'LongTerm', 'attn_kernel']
 
 # %% ../../nbs/models/11_magnn_long.ipynb #317544d3
 def positional_encoding(n:int, # number of positions 0..n-1
@@ -96,7 +96,8 @@ class _RowsPair(torch.autograd.Function):
         for need, Gk in zip(ctx.needs_input_grad[:2], (Gs[:k], Gs[k:])):
             ref = next((g for g in Gk if g is not None), None)
             if not need or ref is None: out.append(None); continue
-            G = torch.cat([(g if g is not None else ref.new_zeros(i.shape + ref.shape[-1:])).reshape(-1, ref.shape[-1]) for g, i in zip(Gk, idxs)])
+            G = [(g if g is not None else ref.new_zeros(i.shape + ref.shape[-1:])).reshape(-1, ref.shape[-1]) for g, i in zip(Gk, idxs)]
+            G = G[0] if len(G) == 1 else torch.cat(G)                         # one id tensor: no copy
             g = F.embedding_bag(perm, G, off, mode='sum'); g[0] = 0
             out.append(g)
         return (*out,) + (None,) * k
@@ -124,10 +125,11 @@ class LongTerm(nn.Module):
                  pos_enc:bool=True, # add the sinusoidal positional encoding (the paper does)
                  pe_scale:float=1.0, # multiply the encoding by this (the paper: 1; see "How large?")
                  buckets:int=8,     # attend in this many groups of similar history length (speed only)
+                 fused:bool=False,  # on a CPU, Eq. 3 by the fused C++ kernel (`attn_kernel`; the same function, speed only)
                 ):
         super().__init__()
         self.attn, self.memory, self.pos_enc, self.pe_scale = MultiDimAttention(d, h), KeyValueMemory(d, m), pos_enc, pe_scale
-        self.buckets = buckets
+        self.buckets, self.fused = buckets, fused
 
     def forward(self, hist:torch.Tensor, # long [B, H] history item ids, left-padded with 0
                 E:torch.Tensor,          # [n_items+1, d] input item embeddings
@@ -135,6 +137,8 @@ class LongTerm(nn.Module):
                 weights:bool=True,       # also return S (the explorer's view; training does not need it)
                ) -> tuple[torch.Tensor, dict]:
         "(pᴴ [B, d], {'z': query, 'S': history attention [B, h, H] (if `weights`), 's': memory attention [B, m]})."
+        if self.fused and E.device.type == 'cpu' and E.dtype == torch.float32 and attn_kernel() is not None:
+            return _long_fused(self, hist, E, p_u, weights)
         (B, H), d, dev, W1 = hist.shape, E.shape[1], E.device, self.attn.Wa1
         W1E = W1(E)                                                               # W_a1 e_i for every item, then gathered
         pe = positional_encoding(H, d, dev)[recency_positions(H, dev)] * self.pe_scale if self.pos_enc else None   # [H, d]
@@ -154,4 +158,258 @@ class LongTerm(nn.Module):
         z = torch.cat(zs)[inv]
         pH, s = self.memory(z)
         return pH, dict(z=z, s=s) | (dict(S=torch.cat(Ss)[inv]) if weights else {})
+
+
+# %% ../../nbs/models/11_magnn_long.ipynb #9be89057
+_ATTN_SRC = r'''#include <torch/extension.h>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+static inline float fexp(float x) {   // Cephes expf: range reduction + degree-6 polynomial, branch-free (vectorises)
+  x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
+  float k = std::floor(x * 1.44269504088896341f + 0.5f);
+  float r = x - k * 0.693359375f + k * 2.12194440e-4f;
+  float y = ((((1.9875691500e-4f * r + 1.3981999507e-3f) * r + 8.3334519073e-3f) * r + 4.1665795894e-2f) * r
+             + 1.6666665459e-1f) * r + 5.0000001201e-1f;
+  y = y * r * r + r + 1.0f;
+  return y * __builtin_bit_cast(float, ((int32_t)k + 127) << 23);
+}
+static inline float ftanh(float x) {   // tanh x = sign(x) (1 - e) / (1 + e), e = exp(-2|x|)
+  float e = fexp(-2.0f * std::fabs(x));
+  return std::copysign((1.0f - e) / (1.0f + e), x);
+}
+
+// out[k] = sum_j v[j] MT[j][k] for k < HP (MT is [d][HP], HP a multiple of 8): vectors over k, no horizontal sums.
+template <int HP> static void rowdots(const float *v, const float *MT, int64_t d, int64_t, float *out) {
+  float a0[HP] = {}, a1[HP] = {};
+  int64_t j = 0;
+  for (; j + 1 < d; j += 2) {
+    const float v0 = v[j], v1 = v[j + 1]; const float *m0 = MT + j * HP, *m1 = m0 + HP;
+    #pragma omp simd
+    for (int k = 0; k < HP; ++k) { a0[k] += v0 * m0[k]; a1[k] += v1 * m1[k]; }
+  }
+  if (j < d) { const float v0 = v[j]; const float *m0 = MT + j * HP;
+    #pragma omp simd
+    for (int k = 0; k < HP; ++k) a0[k] += v0 * m0[k]; }
+  #pragma omp simd
+  for (int k = 0; k < HP; ++k) out[k] = a0[k] + a1[k];
+}
+static void rowdots_any(const float *v, const float *MT, int64_t d, int64_t hp, float *out) {
+  for (int64_t k = 0; k < hp; ++k) out[k] = 0;
+  for (int64_t j = 0; j < d; ++j) { const float vj = v[j]; const float *m = MT + j * hp;
+    #pragma omp simd
+    for (int64_t k = 0; k < hp; ++k) out[k] += vj * m[k]; }
+}
+typedef void (*dots_fn)(const float *, const float *, int64_t, int64_t, float *);
+static dots_fn pick(int64_t hp) {
+  return hp == 8 ? rowdots<8> : hp == 16 ? rowdots<16> : hp == 24 ? rowdots<24> : hp == 32 ? rowdots<32> : rowdots_any;
+}
+
+
+// out[0..8*DV) = sum_i coef[i * cs] rows[i] (rows [n][8*DV], zero-padded): DV vector accumulators stay in registers.
+typedef float v8 __attribute__((vector_size(32)));
+template <int DV> static void lincomb(const float *coef, int64_t cs, const float *rows, int64_t n, int64_t, float *out) {
+  v8 acc[DV];
+  for (int i = 0; i < DV; ++i) acc[i] = v8{};
+  for (int64_t c = 0; c < n; ++c) {
+    const float w = coef[c * cs]; const float *x = rows + c * (8 * DV);
+    for (int i = 0; i < DV; ++i) { v8 v; __builtin_memcpy(&v, x + 8 * i, 32); acc[i] += w * v; }
+  }
+  for (int i = 0; i < DV; ++i) __builtin_memcpy(out + 8 * i, &acc[i], 32);
+}
+static void lincomb_any(const float *coef, int64_t cs, const float *rows, int64_t n, int64_t dp, float *out) {
+  for (int64_t j = 0; j < dp; ++j) out[j] = 0;
+  for (int64_t c = 0; c < n; ++c) { const float w = coef[c * cs]; const float *x = rows + c * dp;
+    #pragma omp simd
+    for (int64_t j = 0; j < dp; ++j) out[j] += w * x[j]; }
+}
+typedef void (*lin_fn)(const float *, int64_t, const float *, int64_t, int64_t, float *);
+static lin_fn pick_lin(int64_t dp) {
+  switch (dp / 8) { case 1: return lincomb<1>; case 2: return lincomb<2>; case 3: return lincomb<3>; case 4: return lincomb<4>;
+    case 5: return lincomb<5>; case 6: return lincomb<6>; case 7: return lincomb<7>; case 8: return lincomb<8>; default: return lincomb_any; }
+}
+
+// Row r's cells (its real history positions, gathered in order): X_c = Eg_c + pe_{t_c}, a_c = tanh(W1Eg_c + W1pe_{t_c} + q_r).
+static inline void cells(int64_t c0, int64_t n, const int64_t *pos, int64_t d, int64_t dp, const float *Eg, const float *W1Eg, const float *pe,
+                         const float *W1pe, const float *q, float *X, float *A) {
+  for (int64_t c = 0; c < n; ++c) {
+    const int64_t t = pos[c0 + c];
+    const float *e = Eg + (c0 + c) * d, *we = W1Eg + (c0 + c) * d, *p = pe + t * d, *wp = W1pe + t * d;
+    float *x = X + c * dp, *a = A + c * dp;
+    #pragma omp simd
+    for (int64_t j = 0; j < d; ++j) { x[j] = e[j] + p[j]; a[j] = ftanh(we[j] + wp[j] + q[j]); }
+  }
+}
+
+// Eg, W1Eg [N, d]: the batch's real history cells, row by row; pos [N] their columns; off [B + 1]: row r's cells are off[r]..off[r+1]-1;
+// pe, W1pe [H, d]; q [B, d] (W_a2 p_u); W3 [h, d] -> z [B, d], S [B, h, H], Z [B, h, d] (tanh S X)
+std::vector<torch::Tensor> attn_fwd(torch::Tensor Eg, torch::Tensor W1Eg, torch::Tensor pos_, torch::Tensor off_, torch::Tensor pe,
+                                    torch::Tensor W1pe, torch::Tensor q, torch::Tensor W3) {
+  const int64_t B = q.size(0), H = pe.size(0), d = q.size(1), h = W3.size(0), hp = (h + 7) / 8 * 8, dp = (d + 7) / 8 * 8;
+  auto z = torch::empty({B, d}, q.options()), S = torch::zeros({B, h, H}, q.options()), Z = torch::empty({B, h, d}, q.options());
+  const int64_t *posp = pos_.data_ptr<int64_t>(), *offp = off_.data_ptr<int64_t>();
+  const float *Ep = Eg.data_ptr<float>(), *W1Ep = W1Eg.data_ptr<float>(), *pp = pe.data_ptr<float>(), *wpp = W1pe.data_ptr<float>();
+  const float *qp = q.data_ptr<float>(), *w3 = W3.data_ptr<float>();
+  float *zp = z.data_ptr<float>(), *sp = S.data_ptr<float>(), *Zp = Z.data_ptr<float>();
+  std::vector<float> Xv(H * dp, 0.0f), Av(H * dp, 0.0f), Lv(H * hp + 1), W3Tv(d * hp, 0.0f), mxv(hp), totv(hp), Yv(dp);
+  float *X = Xv.data(), *A = Av.data(), *L = Lv.data(), *W3T = W3Tv.data(), *mx = mxv.data(), *tot = totv.data(), *Y = Yv.data();
+  const lin_fn lin = pick_lin(dp);
+  for (int64_t k = 0; k < h; ++k) for (int64_t j = 0; j < d; ++j) W3T[j * hp + k] = w3[k * d + j];
+  const dots_fn dots = pick(hp);
+  const float invh = 1.0f / h;
+  for (int64_t r = 0; r < B; ++r) {
+    float *sr = sp + r * h * H, *Zr = Zp + r * h * d, *zr = zp + r * d;
+    const int64_t c0 = offp[r], n = offp[r + 1] - c0; const int64_t *pos = posp + c0;
+    if (n == 0) { for (int64_t j = 0; j < h * d; ++j) Zr[j] = 0; for (int64_t j = 0; j < d; ++j) zr[j] = 0; continue; }
+    cells(c0, n, posp, d, dp, Ep, W1Ep, pp, wpp, qp + r * d, X, A);
+    for (int64_t c = 0; c < n; ++c) dots(A + c * dp, W3T, d, hp, L + c * hp);   // logits l_c = W3 a_c, [hp] per cell
+    for (int64_t k = 0; k < hp; ++k) { mx[k] = L[k]; tot[k] = 0; }
+    for (int64_t c = 1; c < n; ++c) { const float *l = L + c * hp;
+      #pragma omp simd
+      for (int64_t k = 0; k < hp; ++k) mx[k] = l[k] > mx[k] ? l[k] : mx[k]; }
+    for (int64_t c = 0; c < n; ++c) { float *l = L + c * hp;   // softmax over the row's cells, for every head at once
+      #pragma omp simd
+      for (int64_t k = 0; k < hp; ++k) { l[k] = fexp(l[k] - mx[k]); tot[k] += l[k]; } }
+    #pragma omp simd
+    for (int64_t k = 0; k < hp; ++k) tot[k] = 1.0f / tot[k];
+    for (int64_t c = 0; c < n; ++c) { float *l = L + c * hp;   // S_kc
+      #pragma omp simd
+      for (int64_t k = 0; k < hp; ++k) l[k] *= tot[k];
+      for (int64_t k = 0; k < h; ++k) sr[k * H + pos[c]] = l[k]; }
+    for (int64_t k = 0; k < h; ++k) {   // Y_k = sum_c S_kc X_c, Z_k = tanh Y_k
+      lin(L + k, hp, X, n, dp, Y); float *Zk = Zr + k * d;
+      #pragma omp simd
+      for (int64_t j = 0; j < d; ++j) Zk[j] = ftanh(Y[j]);
+    }
+    for (int64_t j = 0; j < d; ++j) zr[j] = 0;
+    for (int64_t k = 0; k < h; ++k) { const float *Zk = Zr + k * d;
+      #pragma omp simd
+      for (int64_t j = 0; j < d; ++j) zr[j] += Zk[j]; }
+    #pragma omp simd
+    for (int64_t j = 0; j < d; ++j) zr[j] *= invh;
+  }
+  return {z, S, Z};
+}
+
+// gz [B, d] (or empty), gS [B, h, H] (or empty) -> gEg, gW1Eg [N, d], gW1pe [H, d], gq [B, d], gW3 [h, d]
+std::vector<torch::Tensor> attn_bwd(torch::Tensor gz, torch::Tensor gS, torch::Tensor Eg, torch::Tensor W1Eg, torch::Tensor pos_, torch::Tensor off_,
+                                    torch::Tensor pe, torch::Tensor W1pe, torch::Tensor q, torch::Tensor W3, torch::Tensor S, torch::Tensor Z) {
+  const int64_t B = q.size(0), H = pe.size(0), d = q.size(1), h = W3.size(0), hp = (h + 7) / 8 * 8, dp = (d + 7) / 8 * 8;
+  auto gE = torch::empty_like(Eg), gW1E = torch::empty_like(W1Eg), gW1pe = torch::zeros_like(W1pe);
+  auto gq = torch::empty({B, d}, q.options()), gW3 = torch::zeros_like(W3);
+  const int64_t *posp = pos_.data_ptr<int64_t>(), *offp = off_.data_ptr<int64_t>();
+  const float *Ep = Eg.data_ptr<float>(), *W1Ep = W1Eg.data_ptr<float>(), *pp = pe.data_ptr<float>(), *wpp = W1pe.data_ptr<float>();
+  const float *qp = q.data_ptr<float>(), *w3 = W3.data_ptr<float>(), *sp = S.data_ptr<float>(), *Zp = Z.data_ptr<float>();
+  const float *gzp = gz.numel() ? gz.data_ptr<float>() : nullptr, *gsp = gS.numel() ? gS.data_ptr<float>() : nullptr;
+  float *gEp = gE.data_ptr<float>(), *gW1Ep = gW1E.data_ptr<float>(), *gwpp = gW1pe.data_ptr<float>(), *gqp = gq.data_ptr<float>(), *gw3 = gW3.data_ptr<float>();
+  std::vector<float> Xv(H * dp, 0.0f), Av(H * dp, 0.0f), gYv(h * dp, 0.0f), gYTv(d * hp, 0.0f), Scv(H * hp + 1, 0.0f), dLv(H * hp + 1, 0.0f), csv(hp), gav(dp), W3pv(h * dp, 0.0f);
+  float *X = Xv.data(), *A = Av.data(), *gY = gYv.data(), *gYT = gYTv.data(), *Sc = Scv.data(), *dL = dLv.data(), *cs = csv.data(), *ga = gav.data(), *W3p = W3pv.data();
+  for (int64_t k = 0; k < h; ++k) for (int64_t j = 0; j < d; ++j) W3p[k * dp + j] = w3[k * d + j];
+  const lin_fn lin = pick_lin(dp);
+  const dots_fn dots = pick(hp);
+  const float invh = 1.0f / h;
+  for (int64_t r = 0; r < B; ++r) {
+    const float *sr = sp + r * h * H, *Zr = Zp + r * h * d, *gsr = gsp ? gsp + r * h * H : nullptr;
+    float *gqr = gqp + r * d;
+    for (int64_t j = 0; j < d; ++j) gqr[j] = 0;
+    const int64_t c0 = offp[r], n = offp[r + 1] - c0; const int64_t *pos = posp + c0;
+    if (n == 0) continue;
+    cells(c0, n, posp, d, dp, Ep, W1Ep, pp, wpp, qp + r * d, X, A);
+    for (int64_t k = 0; k < h; ++k) {   // dY_k = (gz / h) (1 - Z_k^2), also as [d][hp]
+      const float *Zk = Zr + k * d; float *gk = gY + k * dp;
+      if (gzp) { const float *g = gzp + r * d;
+        #pragma omp simd
+        for (int64_t j = 0; j < d; ++j) gk[j] = g[j] * invh * (1.0f - Zk[j] * Zk[j]); }
+      else for (int64_t j = 0; j < d; ++j) gk[j] = 0;
+      for (int64_t j = 0; j < d; ++j) gYT[j * hp + k] = gk[j];
+    }
+    for (int64_t c = 0; c < n; ++c) {   // dX_c = sum_k S_kc dY_k; dS_c = dY X_c (+ gS)
+      const float *x = X + c * dp; float *gx = gEp + (c0 + c) * d, *s = Sc + c * hp, *l = dL + c * hp;
+      for (int64_t k = 0; k < h; ++k) s[k] = sr[k * H + pos[c]];
+      lin(s, 1, gY, h, dp, ga);
+      for (int64_t j = 0; j < d; ++j) gx[j] = ga[j];
+      dots(x, gYT, d, hp, l);
+      if (gsr) for (int64_t k = 0; k < h; ++k) l[k] += gsr[k * H + pos[c]];
+    }
+    for (int64_t k = 0; k < hp; ++k) cs[k] = 0;   // softmax: dl_kc = S_kc (dS_kc - sum_c' S_kc' dS_kc')
+    for (int64_t c = 0; c < n; ++c) { const float *s = Sc + c * hp, *l = dL + c * hp;
+      #pragma omp simd
+      for (int64_t k = 0; k < hp; ++k) cs[k] += s[k] * l[k]; }
+    for (int64_t c = 0; c < n; ++c) { const float *s = Sc + c * hp; float *l = dL + c * hp;
+      #pragma omp simd
+      for (int64_t k = 0; k < hp; ++k) l[k] = s[k] * (l[k] - cs[k]); }
+    for (int64_t c = 0; c < n; ++c) {   // da_c = sum_k dl_kc W3_k; dW3_k += dl_kc a_c; dpre_c = da_c (1 - a_c^2) -> gW1Eg_c, gW1pe_t, gq_r
+      const float *a = A + c * dp, *l = dL + c * hp; float *gw = gW1Ep + (c0 + c) * d, *gp = gwpp + pos[c] * d;
+      lin(l, 1, W3p, h, dp, ga);
+      #pragma omp simd
+      for (int64_t j = 0; j < d; ++j) { const float g = ga[j] * (1.0f - a[j] * a[j]); gw[j] = g; gp[j] += g; gqr[j] += g; }
+    }
+    for (int64_t k = 0; k < h; ++k) {   // dW3_k += sum_c dl_kc a_c
+      lin(dL + k, hp, A, n, dp, ga); float *gk = gw3 + k * d;
+      #pragma omp simd
+      for (int64_t j = 0; j < d; ++j) gk[j] += ga[j];
+    }
+  }
+  return {gE, gW1E, gW1pe, gq, gW3};
+}
+'''
+
+
+# %% ../../nbs/models/11_magnn_long.ipynb #e902de1f
+_KERNEL = {}
+
+def _cpu_tag() -> str:
+    "A short hash of this CPU's model and instruction-set flags: the build uses `-march=native`, so each kind of CPU gets its own cached build."
+    import hashlib, platform
+    try:
+        lines = open('/proc/cpuinfo').read().splitlines()
+        info = next((l for l in lines if l.startswith('model name')), '') + next((l for l in lines if l.startswith('flags')), '')
+    except OSError: info = ''
+    return hashlib.sha1((platform.machine() + platform.processor() + info).encode()).hexdigest()[:10]
+
+def attn_kernel():
+    "The compiled fused Eq. 3 (`attn_fwd`, `attn_bwd`), built on first use and cached per machine by torch; None where it cannot be built (warned once)."
+    if 'mod' not in _KERNEL:
+        try:
+            try:   # the `ninja` wheel's binary, also when its environment is not activated
+                import ninja; os.environ['PATH'] = ninja.BIN_DIR + os.pathsep + os.environ.get('PATH', '')
+            except ImportError: pass
+            from torch.utils.cpp_extension import load_inline
+            _KERNEL['mod'] = load_inline(f'magnn_attn_{_cpu_tag()}', _ATTN_SRC, functions=['attn_fwd', 'attn_bwd'],
+                                         extra_cflags=['-O3', '-march=native', '-fopenmp-simd', '-fno-trapping-math'])
+        except Exception as e:
+            _KERNEL['mod'] = None
+            warnings.warn(f"magnn: the fused attention kernel could not be built ({type(e).__name__}: {str(e).strip().splitlines()[-1] if str(e).strip() else ''}); "
+                          "LongTerm(fused=True) uses the eager attention", stacklevel=2)
+    return _KERNEL['mod']
+
+class _FusedAttn(torch.autograd.Function):
+    "Eq. 3 over the listed cells by `attn_kernel`: (z [B, d], S [B, h, H]); the backward is the kernel's (see the equations above)."
+    @staticmethod
+    def forward(ctx, Eg, W1Eg, pos, off, pe, W1pe, q, W3):
+        c = lambda t: t.contiguous()
+        args = (c(Eg), c(W1Eg), c(pos), c(off), c(pe), c(W1pe), c(q), c(W3))
+        z, S, Z = attn_kernel().attn_fwd(*args)
+        ctx.save_for_backward(*args, S, Z); ctx.set_materialize_grads(False)
+        return z, S
+    @staticmethod
+    def backward(ctx, gz, gS):
+        Eg, W1Eg, pos, off, pe, W1pe, q, W3, S, Z = ctx.saved_tensors
+        e = Eg.new_empty(0)
+        gE, gW1E, gW1pe, gq, gW3 = attn_kernel().attn_bwd(e if gz is None else gz.contiguous(), e if gS is None else gS.contiguous(),
+                                                          Eg, W1Eg, pos, off, pe, W1pe, q, W3, S, Z)
+        return gE, gW1E, None, None, None, gW1pe, gq, gW3
+
+def _long_fused(lt:LongTerm, hist, E, p_u, weights):
+    "`LongTerm.forward` with Eq. 3 by the fused kernel: the batch's real history cells, listed row by row."
+    (B, H), d, dev, W1 = hist.shape, E.shape[1], E.device, lt.attn.Wa1
+    pe = positional_encoding(H, d, dev)[recency_positions(H, dev)] * lt.pe_scale if lt.pos_enc else E.new_zeros(H, d)
+    real = hist > 0
+    pos, ids = real.nonzero()[:, 1], hist[real]                                  # each cell's column and item, row by row
+    off = torch.cat([hist.new_zeros(1), real.sum(1).cumsum(0)])                  # row r's cells: off[r] .. off[r+1]-1
+    (Eg,), (W1Eg,) = rows_pair(E, W1(E), [ids])
+    z, S = _FusedAttn.apply(Eg, W1Eg, pos, off, pe, W1(pe), lt.attn.Wa2(p_u), lt.attn.Wa3.weight)
+    pH, s = lt.memory(z)
+    return pH, dict(z=z, s=s) | (dict(S=S) if weights else {})
 

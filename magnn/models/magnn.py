@@ -73,8 +73,10 @@ class MAGNNConfig(ModelConfig):
     cooc:Literal['bilinear', 'product']='bilinear' # Eq. 6's item-to-item term: 'bilinear' (mean of e_iᵀ W_r q_j) or 'product' (HGN's Σ_i e_iᵀ q_j)
     dense_lr:float=1.0    # learning-rate multiplier of every non-embedding matrix (W_r, W^(1), W^(2), attention, memory, gate); 0 freezes them at their start
     wr_init:Literal['xavier', 'identity']='xavier' # W_r's start: Xavier-uniform (as every matrix) or the identity
+    fused:bool=False      # on a CPU, Eq. 3 by the fused C++ kernel of 11_magnn_long (the same function, speed only; eager where no kernel builds)
     positive:ClassVar = ('d', 'h', 'm', 'hops', 'gnn_layers')
     nonneg:ClassVar = ('pe_scale', 'dense_lr')
+    budget:ClassVar = ('fused',)  # speed only: not part of a result's label
     label_key:ClassVar = 'variant'
 
     @property
@@ -92,7 +94,7 @@ class MAGNN(Recommender):
         self.P, self.Q = init_embedding(n_users, d), init_embedding(n_items + 1, d, pad=True)
         self.E = init_embedding(n_items + 1, d, pad=True) if use else None
         self.short = ShortTerm(d, summary=use.get('short') == 'pS', layers=c.gnn_layers) if 'short' in use else None
-        self.long = LongTerm(d, c.h, c.m, pe_scale=c.pe_scale) if 'long' in use else None
+        self.long = LongTerm(d, c.h, c.m, pe_scale=c.pe_scale, fused=c.fused) if 'long' in use else None
         self.fusion = InterestFusion(d, use['long']) if 'long' in use else None
         self.Wr = nn.Parameter(nn.init.xavier_uniform_(torch.empty(d, d))) if use.get('cooc') and c.cooc == 'bilinear' else None
         if self.Wr is not None and c.wr_init == 'identity':
