@@ -144,6 +144,10 @@ def _set_rng_state(st:dict, gen:torch.Generator):
 
 _CKPT_KEYS = ('model', 'opt', 'stopper', 'epoch', 'log', 'rng')
 
+def _same_config(saved:dict, now:dict, defaults:dict) -> bool:
+    "Whether a checkpoint's config is the run's: equal on every key it has; a key it lacks (an option added since) at its default."
+    return set(saved) <= set(now) and all(saved[k] == now[k] for k in saved) and all(k in defaults and now[k] == defaults[k] for k in set(now) - set(saved))
+
 def save_checkpoint(path:Path, model, opt, stopper:EarlyStopping, epoch:int, log:list, gen:torch.Generator,
                     extra:dict|None=None): # e.g. the run's config and its sessions so far
     "Write everything needed to resume after `epoch`, atomically."
@@ -153,6 +157,7 @@ def save_checkpoint(path:Path, model, opt, stopper:EarlyStopping, epoch:int, log
 
 def load_checkpoint(path:Path, model, opt, stopper:EarlyStopping, gen:torch.Generator,
                     config:dict|None=None, # the run's flat config: a checkpoint of another is refused
+                    defaults:dict|None=None, # the model's default flat config: an option newer than the checkpoint must be at its default
                    ) -> tuple[int, list, dict]:
     "Restore a checkpoint into `model`, `opt`, `stopper` and the random states; returns (epoch, log, the checkpoint's other entries)."
     again = "start the run again with --overwrite"
@@ -160,7 +165,8 @@ def load_checkpoint(path:Path, model, opt, stopper:EarlyStopping, gen:torch.Gene
     except Exception as e: raise MagnnError(f"cannot read the checkpoint {path} ({type(e).__name__}); {again}") from None
     missing = [k for k in _CKPT_KEYS if not isinstance(ck, dict) or k not in ck]
     if missing: raise MagnnError(f"the checkpoint {path} lacks {', '.join(missing)}; {again}")
-    if config is not None and ck.get('config', config) != config: raise MagnnError(f"the checkpoint {path} is from another config than the run's; {again}")
+    if config is not None and not _same_config(ck.get('config', config), config, defaults or {}):
+        raise MagnnError(f"the checkpoint {path} is from another config than the run's; {again}")
     try:
         model.load_state_dict(ck['model']); opt.load_state_dict(ck['opt']); stopper.load_state_dict(ck['stopper'])
         _set_rng_state({**ck['rng'], 'torch': ck['rng']['torch'].cpu(), 'gen': ck['rng']['gen'].cpu()}, gen)
@@ -296,7 +302,7 @@ def fit_run(cfg:RunConfig, dataset, dev:torch.device, seed:int,
     stopper, log, start, flat, extra = EarlyStopping(cfg.train.patience), [], 1, cfg.flat(), {}
     if w is not None:
         if w.resume and w.checkpoint.is_file() and s.opt is not None:
-            start, log, extra = load_checkpoint(w.checkpoint, s.model, s.opt, stopper, s.gen, flat); start += 1
+            start, log, extra = load_checkpoint(w.checkpoint, s.model, s.opt, stopper, s.gen, flat, make_config(cfg.model).flat()); start += 1
             clock.past = extra.get('sessions', [])   # the time before counts: timings and time limit are the whole run's
         if not w.resume: w.write_config(cfg, dataset, seed, dev, data)
         w.status('running')
