@@ -4,7 +4,7 @@
 
 # %% ../../nbs/models/20_gru4rec.ipynb #939c9a3c
 from __future__ import annotations
-import math
+import math, warnings
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 import torch
@@ -36,6 +36,7 @@ class GRU4RecConfig(ModelConfig):
     bptt:Literal['one', 'full']='one' # one-step BPTT (official: state detached after every step) or through the window
     context:Literal['window', 'history']='window' # prediction reads the last L items (a session) or the last max_hist+L
     sparse:bool=True             # row-sparse updates of the item tables: only the rows a batch uses are stepped (lazy Adam); false: dense Adam
+    fused:bool=False             # BPR-max forward and backward as compiled CPU kernels (torch.compile): the same function, faster; eager where no compiler works
     positive:ClassVar = ('hidden',)
     nonneg:ClassVar = ('elu_param', 'n_sample', 'sample_alpha', 'bpreg')
     train_defaults:ClassVar = dict(lr=1e-3, batch_size=50, l2=0.0)   # MA-GNN's tuned lr and batch; no L2, as the official code
@@ -123,8 +124,12 @@ def bpr_max_scores(raw:torch.Tensor,   # [S, B, C] raw scores: column b of row b
                    real:torch.Tensor,  # [S, B] bool, the predictions that count
                    alpha:float=0.,     # ELU's α (final_act=elu), 0 for linear scores
                    bpreg:float=1.0,    # λ of the score regularisation
+                   fused:bool=False,   # on the CPU: forward and backward as compiled kernels (`_BPRMaxFused`); eager where no compiler works
                   ) -> torch.Tensor|None:
     "`bpr_max_loss` over act(raw) of every real prediction, the columns past B all negatives: fast, or None where it would overflow."
+    if fused and raw.device.type == 'cpu' and _fused_ok(alpha):
+        L, bad = _BPRMaxFused.apply(raw.contiguous(), nm_in.contiguous(), real.contiguous(), alpha, bpreg)
+        return None if bad else L
     B, C = nm_in.shape[-1], raw.shape[-1]
     act = (lambda v: F.elu(v, alpha)) if alpha > 0 else (lambda v: v)
     with torch.no_grad():                                               # the largest negative (ELU is monotone)
@@ -134,6 +139,85 @@ def bpr_max_scores(raw:torch.Tensor,   # [S, B, C] raw scores: column b of row b
         m = act(mr)
         if ((m - act(raw.diagonal(dim1=-2, dim2=-1)) > 80) & real).any(): return None
     return _BPRMaxScores.apply(raw, nm_in, real, m, alpha, bpreg)
+
+# %% ../../nbs/models/20_gru4rec.ipynb #b9e4f1a4
+def _elu(x:torch.Tensor, alpha:float) -> torch.Tensor:
+    "ELU(α): x above 0, α(e^x - 1) at and below (as 2^(x log2 e)); α = 0: the identity."
+    return torch.where(x > 0, x, torch.exp2(x.clamp(max=0) * _LOG2E).sub(1).mul(alpha)) if alpha > 0 else x
+
+def _bm_part(x, m, k, keep, alpha:float):
+    "One block of columns: act(x), e = e^(act(x) - m) (0 off `keep`), and its row sums of e, eσ, e·act², eσ²."
+    s = _elu(x, alpha)
+    e = torch.exp2((s - m.unsqueeze(-1)) * _LOG2E)
+    if keep is not None: e = torch.where(keep, e, 0.)
+    sig = torch.reciprocal(e * k.unsqueeze(-1) + 1)                      # σ(r_i - s_j) = 1 / (1 + e_j e^(m - r_i))
+    es = e * sig
+    return s, e, (e.sum(-1), es.sum(-1), (e * s * s).sum(-1), (es * sig).sum(-1))
+
+def _bm_fwd(raw, nm_in, w, alpha:float, bpreg:float):
+    "`bpr_max_scores`'s forward as one graph: loss, overflow flag, act(raw), e, e^(m - r) and the rows' gradient coefficients."
+    B = nm_in.shape[-1]
+    mr = torch.where(nm_in, raw[..., :B], float('-inf')).amax(-1)         # the largest negative (ELU is monotone)
+    if raw.shape[-1] > B: mr = torch.maximum(mr, raw[..., B:].amax(-1))
+    mr = torch.where(torch.isfinite(mr), mr, raw.amax(-1))               # no negative: any finite shift (Z = 0, no term)
+    m, r = _elu(mr, alpha), _elu(raw.diagonal(dim1=-2, dim2=-1), alpha)
+    bad, k = ((m - r > 80) & w).any(), torch.exp(m - r)
+    s1, e1, t1 = _bm_part(raw[..., :B], m, k, nm_in, alpha)              # the batch's targets, masked; then the samples, no mask
+    s2, e2, t2 = _bm_part(raw[..., B:], m, k, None, alpha)
+    Z, A, R, U = (u + v for u, v in zip(t1, t2))
+    ok = w & (Z > 0)
+    Zs, As = torch.where(ok, Z, 1.), torch.where(ok, A.clamp_min(1e-30), 1.)
+    loss = torch.where(ok, Zs.log() - As.log() + bpreg * R / Zs, 0.).sum()
+    okf = ok.to(raw.dtype)
+    return (loss, bad, torch.cat([s1, s2], -1), torch.cat([e1, e2], -1), k,
+            okf * bpreg / Zs, okf * (1 / Zs - bpreg * R / Zs ** 2), okf / As, okf * (A - U) / As)
+
+def _bm_bwd(s, e, k, b, c0, d, dd, G, alpha:float):
+    "`_BPRMaxScores.backward` as one graph: ∂L/∂raw from act(raw), e and the coefficients `_bm_fwd` saved."
+    B, C = s.shape[-2:]
+    sig = torch.reciprocal(e * k.unsqueeze(-1) + 1)
+    g = e * (c0.unsqueeze(-1) + b.unsqueeze(-1) * s * (s + 2) - d.unsqueeze(-1) * sig * sig)
+    diag = torch.arange(C, device=s.device) == torch.arange(B, device=s.device).unsqueeze(-1)
+    g = (g - torch.where(diag, dd.unsqueeze(-1), 0.)) * G                # the targets: -Σ_j e σ(1-σ) / A
+    return torch.where(s > 0, g, g * (s + alpha)) if alpha > 0 else g    # through ELU from its output
+
+class _BPRMaxFused(torch.autograd.Function):
+    "`_BPRMaxScores` as two compiled kernels (`_bm_fwd`, `_bm_bwd`); returns (loss, whether it would overflow)."
+    @staticmethod
+    def forward(ctx, raw, nm_in, w, alpha, bpreg):
+        loss, bad, *saved = _FUSED['fns'][0](raw, nm_in, w, alpha, bpreg)
+        ctx.save_for_backward(*saved); ctx.alpha = alpha
+        ctx.mark_non_differentiable(bad)
+        return loss, bad
+
+    @staticmethod
+    def backward(ctx, G, _):
+        return _FUSED['fns'][1](*ctx.saved_tensors, G, ctx.alpha), None, None, None, None
+
+_FUSED:dict = {}                                                          # the compiled pair, and per ELU branch whether it works here
+
+def _fused_ok(alpha:float) -> bool:
+    "Whether the compiled BPR-max works in this process for α's branch: compiled and checked against the eager path at first use; False, warned once, if not."
+    key = alpha > 0
+    if key not in _FUSED:
+        try:
+            with warnings.catch_warnings(), torch.enable_grad():
+                warnings.simplefilter('ignore')                               # the compiler's own deprecation notices
+                if 'fns' not in _FUSED: _FUSED['fns'] = [torch.compile(f, dynamic=True, fullgraph=True) for f in (_bm_fwd, _bm_bwd)]
+                g = torch.Generator().manual_seed(0)
+                raw = torch.randn(2, 3, 9, generator=g).mul_(3).requires_grad_()
+                nm, w = torch.rand(2, 3, 3, generator=g) < 0.8, torch.ones(2, 3, dtype=torch.bool)
+                nm.diagonal(dim1=-2, dim2=-1).fill_(False)
+                L1, _ = _BPRMaxFused.apply(raw, nm, w, alpha, 0.5); g1, = torch.autograd.grad(L1, raw)
+                L2 = bpr_max_scores(raw, nm, w, alpha, 0.5); g2, = torch.autograd.grad(L2, raw)
+                if not (torch.allclose(L1, L2, rtol=1e-4) and torch.allclose(g1, g2, rtol=1e-4, atol=1e-6)):
+                    raise RuntimeError(f"its loss or gradient differs from the eager path's (loss {L1.item()} vs {L2.item()})")
+            _FUSED[key] = True
+        except Exception as ex:                                             # off for both branches, with one warning
+            _FUSED.update({True: False, False: False, 'why': f"{type(ex).__name__}: {(str(ex).strip().splitlines() or [''])[0]}"})
+            warnings.warn(f"magnn: the fused BPR-max is not available here, the eager one runs instead ({_FUSED['why']})")
+    return _FUSED[key]
+
 
 # %% ../../nbs/models/20_gru4rec.ipynb #381919e7
 class _StepScores(torch.autograd.Function):
@@ -328,7 +412,7 @@ class GRU4Rec(Recommender):
         nmask = (cand > 0).unsqueeze(1) & ~eye                                    # never the own target, never a padding target
         real = ((inp > 0) & (tgt > 0)).T                                          # [S, B]
         if c.loss == 'bpr-max' and c.final_act != 'tanh' and not torch.is_autocast_enabled(x.device.type):   # the fast BPR-max (None: it would overflow)
-            L = bpr_max_scores(s, nmask[..., :B], real, c.elu_param if c.final_act == 'elu' else 0., c.bpreg)
+            L = bpr_max_scores(s, nmask[..., :B], real, c.elu_param if c.final_act == 'elu' else 0., c.bpreg, c.fused)
             if L is not None: return L, real.sum()
         s = self.act(s)
         pos = s.diagonal(dim1=1, dim2=2)                                          # [S, B]
