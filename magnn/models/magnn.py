@@ -73,7 +73,7 @@ class MAGNNConfig(ModelConfig):
     cooc:Literal['bilinear', 'product']='bilinear' # Eq. 6's item-to-item term: 'bilinear' (mean of e_iᵀ W_r q_j) or 'product' (HGN's Σ_i e_iᵀ q_j)
     dense_lr:float=1.0    # learning-rate multiplier of every non-embedding matrix (W_r, W^(1), W^(2), attention, memory, gate); 0 freezes them at their start
     wr_init:Literal['xavier', 'identity']='xavier' # W_r's start: Xavier-uniform (as every matrix) or the identity
-    fused:bool=False      # on a CPU, Eq. 3 by the fused C++ kernel of 11_magnn_long (the same function, speed only; eager where no kernel builds)
+    fused:bool=True       # on a CPU, Eq. 3 by the fused C++ kernel of 11_magnn_long (the same function, speed only; eager where no kernel builds)
     positive:ClassVar = ('d', 'h', 'm', 'hops', 'gnn_layers')
     nonneg:ClassVar = ('pe_scale', 'dense_lr')
     budget:ClassVar = ('fused',)  # speed only: not part of a result's label
