@@ -359,24 +359,24 @@ std::vector<torch::Tensor> attn_bwd(torch::Tensor gz, torch::Tensor gS, torch::T
 # %% ../../nbs/models/11_magnn_long.ipynb #e902de1f
 _KERNEL = {}
 
-def _cpu_tag() -> str:
-    "A short hash of this CPU's model and instruction-set flags: the build uses `-march=native`, so each kind of CPU gets its own cached build."
+def _build_tag() -> str:
+    "A short hash of this CPU's model and instruction-set flags and of the torch installation: each kind of CPU (the build uses `-march=native`) and each environment (its include paths are in the build command) gets its own cached build, so two environments never rebuild over each other."
     import hashlib, platform
     try:
         lines = open('/proc/cpuinfo').read().splitlines()
         info = next((l for l in lines if l.startswith('model name')), '') + next((l for l in lines if l.startswith('flags')), '')
     except OSError: info = ''
-    return hashlib.sha1((platform.machine() + platform.processor() + info).encode()).hexdigest()[:10]
+    return hashlib.sha1((platform.machine() + platform.processor() + info + torch.__version__ + os.path.realpath(torch.__file__)).encode()).hexdigest()[:10]
 
 def attn_kernel():
-    "The compiled fused Eq. 3 (`attn_fwd`, `attn_bwd`), built on first use and cached per machine by torch; None where it cannot be built (warned once)."
+    "The compiled fused Eq. 3 (`attn_fwd`, `attn_bwd`), built on first use and cached per machine and environment by torch; None where it cannot be built (warned once)."
     if 'mod' not in _KERNEL:
         try:
             try:   # the `ninja` wheel's binary, also when its environment is not activated
                 import ninja; os.environ['PATH'] = ninja.BIN_DIR + os.pathsep + os.environ.get('PATH', '')
             except ImportError: pass
             from torch.utils.cpp_extension import load_inline
-            _KERNEL['mod'] = load_inline(f'magnn_attn_{_cpu_tag()}', _ATTN_SRC, functions=['attn_fwd', 'attn_bwd'],
+            _KERNEL['mod'] = load_inline(f'magnn_attn_{_build_tag()}', _ATTN_SRC, functions=['attn_fwd', 'attn_bwd'],
                                          extra_cflags=['-O3', '-march=native', '-fopenmp-simd', '-fno-trapping-math'])
         except Exception as e:
             _KERNEL['mod'] = None
