@@ -366,7 +366,20 @@ def _build_tag() -> str:
         lines = open('/proc/cpuinfo').read().splitlines()
         info = next((l for l in lines if l.startswith('model name')), '') + next((l for l in lines if l.startswith('flags')), '')
     except OSError: info = ''
-    return hashlib.sha1((platform.machine() + platform.processor() + info + torch.__version__ + os.path.realpath(torch.__file__)).encode()).hexdigest()[:10]
+    return hashlib.sha1((platform.machine() + platform.processor() + info + torch.__version__ + os.path.realpath(torch.__file__)
+                         + _ATTN_SRC + ' '.join(_CFLAGS)).encode()).hexdigest()[:10]   # and the source: a build is never stale
+
+_CFLAGS = ['-O3', '-march=native', '-fopenmp-simd', '-fno-trapping-math']
+
+def _import_built(name:str):
+    "The module `name` if its library is built already (loaded directly: torch's `load_inline` takes a lock file, left behind for good by a process killed in it); else None."
+    import importlib.util
+    from torch.utils.cpp_extension import _get_build_directory
+    so = os.path.join(_get_build_directory(name, verbose=False), f'{name}.so')
+    if not os.path.isfile(so): return None
+    spec = importlib.util.spec_from_file_location(name, so)
+    mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
+    return mod
 
 def attn_kernel():
     "The compiled fused Eq. 3 (`attn_fwd`, `attn_bwd`), built on first use and cached per machine and environment by torch; None where it cannot be built (warned once)."
@@ -376,8 +389,11 @@ def attn_kernel():
                 import ninja; os.environ['PATH'] = ninja.BIN_DIR + os.pathsep + os.environ.get('PATH', '')
             except ImportError: pass
             from torch.utils.cpp_extension import load_inline
-            _KERNEL['mod'] = load_inline(f'magnn_attn_{_build_tag()}', _ATTN_SRC, functions=['attn_fwd', 'attn_bwd'],
-                                         extra_cflags=['-O3', '-march=native', '-fopenmp-simd', '-fno-trapping-math'])
+            name = f'magnn_attn_{_build_tag()}'
+            try: _KERNEL['mod'] = _import_built(name)
+            except Exception: _KERNEL['mod'] = None                                  # a damaged library: build it again
+            if _KERNEL['mod'] is None:
+                _KERNEL['mod'] = load_inline(name, _ATTN_SRC, functions=['attn_fwd', 'attn_bwd'], extra_cflags=_CFLAGS)
         except Exception as e:
             _KERNEL['mod'] = None
             warnings.warn(f"magnn: the fused attention kernel could not be built ({type(e).__name__}: {str(e).strip().splitlines()[-1] if str(e).strip() else ''}); "
