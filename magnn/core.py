@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #65311c40
 from __future__ import annotations
-import os, sys, json, math, random, hashlib, platform, tempfile, threading
+import os, sys, json, math, random, hashlib, platform, tempfile, threading, warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,8 +12,9 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['MagnnError', 'seed_everything', 'get_device', 'data_dirs', 'cache_dir', 'atomic_path', 'write_json', 'env_info',
-           'Seqs', 'Split', 'Dataset', 'Batch', 'tanh', 'rows', 'rows_many', 'dropout', 'Dropout', 'tune_malloc']
+__all__ = ['CPP_EXP', 'MagnnError', 'seed_everything', 'get_device', 'data_dirs', 'cache_dir', 'atomic_path', 'write_json',
+           'env_info', 'Seqs', 'Split', 'Dataset', 'Batch', 'tanh', 'cpu_kernel', 'rows_kernel', 'index_add_rows',
+           'rows', 'rows_many', 'dropout', 'Dropout', 'tune_malloc']
 
 # %% ../nbs/00_core.ipynb #815be25f
 class MagnnError(Exception):
@@ -305,6 +306,133 @@ def tanh(x:torch.Tensor, # any float tensor
     if x.device.type != 'cpu': return x.tanh_() if inplace else torch.tanh(x)
     return (_TanhInplace if inplace else _Tanh).apply(x)
 
+# %% ../nbs/00_core.ipynb #7b6941b2
+_CFLAGS = ['-O3', '-march=native', '-fopenmp-simd', '-fno-trapping-math']
+
+def _build_tag(src:str,                  # the C++ source
+               cflags:list[str]=_CFLAGS, # its compiler flags
+              ) -> str:
+    "A short hash of this CPU's model and instruction-set flags, the torch installation, `src` and `cflags`: each kind of CPU (`-march=native`) and each environment (its include paths are in the build command) gets its own cached build, and a build is never stale."
+    try:
+        lines = open('/proc/cpuinfo').read().splitlines()
+        info = next((l for l in lines if l.startswith('model name')), '') + next((l for l in lines if l.startswith('flags')), '')
+    except OSError: info = ''
+    return hashlib.sha1((platform.machine() + platform.processor() + info + torch.__version__ + os.path.realpath(torch.__file__)
+                         + src + ' '.join(cflags)).encode()).hexdigest()[:10]
+
+def _import_built(name:str):
+    "The module `name` if its library is built already (loaded directly: torch's `load_inline` takes a lock file, left behind for good by a process killed in it); else None."
+    import importlib.util
+    from torch.utils.cpp_extension import _get_build_directory
+    so = os.path.join(_get_build_directory(name, verbose=False), f'{name}.so')
+    if not os.path.isfile(so): return None
+    spec = importlib.util.spec_from_file_location(name, so)
+    mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
+    return mod
+
+_KERNELS:dict = {}
+
+def cpu_kernel(name:str,              # the extension's name (its build is `name_<tag>`)
+               src:str,               # C++ source with `#include <torch/extension.h>`
+               functions:list[str],   # the functions to bind
+               cflags:list[str]|None=None, # compiler flags (default `_CFLAGS`)
+               fallback:str='the tensor-operation path runs instead', # what the caller does without it (for the warning)
+              ):
+    "The compiled module, built on first use and cached per machine and environment; None where it cannot be built (warned once)."
+    if name not in _KERNELS:
+        cflags = _CFLAGS if cflags is None else cflags
+        try:
+            try:   # the `ninja` wheel's binary, also when its environment is not activated
+                import ninja; os.environ['PATH'] = ninja.BIN_DIR + os.pathsep + os.environ.get('PATH', '')
+            except ImportError: pass
+            from torch.utils.cpp_extension import load_inline
+            full = f'{name}_{_build_tag(src, cflags)}'
+            try: mod = _import_built(full)
+            except Exception: mod = None                                         # a damaged library: build it again
+            _KERNELS[name] = mod if mod is not None else load_inline(full, src, functions=functions, extra_cflags=cflags)
+        except Exception as e:
+            _KERNELS[name] = None
+            msg = str(e).strip()
+            warnings.warn(f"magnn: the C++ kernel {name} could not be built ({type(e).__name__}: {msg.splitlines()[-1] if msg else ''}); {fallback}", stacklevel=2)
+    return _KERNELS[name]
+
+# %% ../nbs/00_core.ipynb #82e5ce69
+CPP_EXP = r'''#include <torch/extension.h>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+static inline float fexp(float x) {   // Cephes expf: range reduction + degree-6 polynomial, branch-free (vectorises)
+  x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
+  float k = std::floor(x * 1.44269504088896341f + 0.5f);
+  float r = x - k * 0.693359375f + k * 2.12194440e-4f;
+  float y = ((((1.9875691500e-4f * r + 1.3981999507e-3f) * r + 8.3334519073e-3f) * r + 4.1665795894e-2f) * r
+             + 1.6666665459e-1f) * r + 5.0000001201e-1f;
+  y = y * r * r + r + 1.0f;
+  return y * __builtin_bit_cast(float, ((int32_t)k + 127) << 23);
+}
+'''
+
+# %% ../nbs/00_core.ipynb #e077ed84
+_ROWS_SRC = r'''#include <torch/extension.h>
+#include <cmath>
+static const float *fptr(const torch::Tensor &t, const char *what) {
+  TORCH_CHECK(t.scalar_type() == torch::kFloat32 && t.is_contiguous() && !t.is_cuda(), what, " must be a contiguous float32 CPU tensor");
+  return t.data_ptr<float>();
+}
+static const int64_t *ids(const torch::Tensor &idx, int64_t n) {
+  TORCH_CHECK(idx.scalar_type() == torch::kInt64 && idx.is_contiguous() && !idx.is_cuda(), "idx must be a contiguous int64 CPU tensor");
+  const int64_t *ip = idx.data_ptr<int64_t>();
+  for (int64_t i = 0; i < idx.numel(); ++i) TORCH_CHECK(ip[i] >= 0 && ip[i] < n, "index ", ip[i], " is out of range for a table of ", n, " rows");
+  return ip;
+}
+// dst[idx[i]] += src[i] for i = 0..k-1 in order (index_add_ along dim 0): dst [n, d], src [k, d]
+void add_rows(torch::Tensor dst, torch::Tensor idx, torch::Tensor src) {
+  const int64_t n = dst.size(0), d = dst.size(1), k = idx.numel();
+  TORCH_CHECK(dst.dim() == 2 && src.dim() == 2 && src.size(0) == k && src.size(1) == d, "add_rows: dst [n, d], idx [k], src [k, d]");
+  float *o = const_cast<float *>(fptr(dst, "dst")); const float *s = fptr(src, "src"); const int64_t *ip = ids(idx, n);
+  for (int64_t i = 0; i < k; ++i) { float *r = o + ip[i] * d; const float *x = s + i * d;
+    #pragma omp simd
+    for (int64_t j = 0; j < d; ++j) r[j] += x[j]; }
+}
+// One Adam step on rows idx (distinct) of p, m, v [n, d] with gradient rows g [k, d]:
+// g' = g + wd p; m = m + (1 - b1)(g' - m); v = b2 v + ((1 - b2) g') g'; p += (m / (sqrt(v) ibc2 + eps)) slr
+void adam_rows(torch::Tensor p, torch::Tensor m, torch::Tensor v, torch::Tensor idx, torch::Tensor g,
+               double b1, double b2, double eps, double wd, double ibc2, double slr) {
+  const int64_t n = p.size(0), d = p.size(1), k = idx.numel();
+  TORCH_CHECK(m.sizes() == p.sizes() && v.sizes() == p.sizes() && g.dim() == 2 && g.size(0) == k && g.size(1) == d, "adam_rows: p, m, v [n, d], idx [k], g [k, d]");
+  float *pp = const_cast<float *>(fptr(p, "p")), *mp = const_cast<float *>(fptr(m, "m")), *vp = const_cast<float *>(fptr(v, "v"));
+  const float *gp = fptr(g, "g"); const int64_t *ip = ids(idx, n);
+  const float w1 = (float)(1.0 - b1), fb2 = (float)b2, w2 = (float)(1.0 - b2), fe = (float)eps, fwd = (float)wd, fi = (float)ibc2, fs = (float)slr;
+  const bool decay = wd != 0.0;
+  for (int64_t i = 0; i < k; ++i) {
+    const int64_t r = ip[i] * d; float *pr = pp + r, *mr = mp + r, *vr = vp + r; const float *gr = gp + i * d;
+    #pragma omp simd
+    for (int64_t j = 0; j < d; ++j) {
+      const float gi = decay ? gr[j] + fwd * pr[j] : gr[j];
+      const float mi = mr[j] + w1 * (gi - mr[j]);
+      const float vi = vr[j] * fb2 + (w2 * gi) * gi;
+      mr[j] = mi; vr[j] = vi;
+      pr[j] += (mi / (std::sqrt(vi) * fi + fe)) * fs;
+    }
+  }
+}
+'''
+
+def rows_kernel():
+    "The compiled `add_rows` and `adam_rows` (see above), or None where no kernel can be built."
+    return cpu_kernel('magnn_rows', _ROWS_SRC, ['add_rows', 'adam_rows'], _CFLAGS + ['-fno-math-errno', '-ffp-contract=off'])
+
+def index_add_rows(dst:torch.Tensor, # [n, d] table, changed in place
+                   idx:torch.Tensor, # long [k] row ids (repeats add up)
+                   src:torch.Tensor, # [k, d] rows to add
+                  ) -> torch.Tensor:
+    "`dst.index_add_(0, idx, src)`, by the `add_rows` kernel for float32 tables on the CPU; returns `dst`."
+    if dst.device.type == 'cpu' and dst.dtype == src.dtype == torch.float32 and dst.dim() == 2 and dst.is_contiguous() and rows_kernel() is not None:
+        if idx.numel(): rows_kernel().add_rows(dst, idx.reshape(-1).contiguous(), src.reshape(-1, dst.shape[1]).contiguous())
+        return dst
+    return dst.index_add_(0, idx, src)
+
 # %% ../nbs/00_core.ipynb #72e1a840
 def _gather(W, i):
     "W[i] as a fresh tensor, not a view, so that a caller may update it in place (LongTerm does)."
@@ -313,7 +441,7 @@ def _gather(W, i):
     return out
 
 class _RowsMany(torch.autograd.Function):
-    "W[idx] for one or more id tensors; the backward sums their gradients into one table with `index_add_` (CPU), row 0 zeroed."
+    "W[idx] for one or more id tensors; the backward sums their gradients into one table with `index_add_rows` (CPU), row 0 zeroed."
     @staticmethod
     def forward(ctx, W, *idxs):
         ctx.save_for_backward(*idxs); ctx.n = W.shape[0]
@@ -324,7 +452,7 @@ class _RowsMany(torch.autograd.Function):
         for i, G in zip(ctx.saved_tensors, Gs):
             if G is None: continue
             if g is None: g = G.new_zeros(ctx.n, G.shape[-1])
-            g.index_add_(0, i.reshape(-1), G.reshape(-1, G.shape[-1]))
+            index_add_rows(g, i.reshape(-1), G.reshape(-1, G.shape[-1]))
         if g is not None: g[0] = 0
         return (g,) + (None,) * len(Gs)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from tqdm.auto import tqdm
-from .core import MagnnError, Seqs, seed_everything, get_device, atomic_path, tune_malloc
+from .core import MagnnError, Seqs, seed_everything, get_device, atomic_path, tune_malloc, rows_kernel, index_add_rows
 from .config import RunConfig, TrainConfig, DATASET_DEFAULTS
 from .contract import Recommender, bpr_loss
 from .models import get_model, make_config, make_model
@@ -60,13 +60,19 @@ def train_epoch(model:Recommender, # the model (in training mode during the epoc
         if on_batch is not None: on_batch(min(i + train.batch_size, n))
     return (total / max(terms, 1)).item()
 
-def _lazy_adam(p:torch.Tensor, grad:torch.Tensor, st:dict, g:dict):
+def _lazy_adam(p:torch.Tensor, grad:torch.Tensor, st:dict, g:dict,
+               kernel:bool=True): # on the CPU in float32, one pass per row by `00_core`'s `adam_rows` where it is built (the same operations)
     "One Adam step on the rows of `p` that the sparse `grad` names (all rows for a dense one); the other rows and their moments stay as they are."
     if not st: st.update(step=torch.zeros((), dtype=torch.float32), exp_avg=torch.zeros_like(p), exp_avg_sq=torch.zeros_like(p))
     (b1, b2), lr, eps, wd = g['betas'], g['lr'], g['eps'], g['weight_decay']
     st['step'] += 1; t = st['step'].item()
     if not grad.is_sparse: grad = grad.to_sparse(1)                             # a dense gradient: every row
     grad = grad.coalesce(); idx, v = grad.indices()[0], grad.values()          # one row per id, repeats summed
+    if (kernel and p.device.type == 'cpu' and p.dtype == v.dtype == torch.float32 and p.dim() == 2 and p.is_contiguous()
+            and all(st[k].is_contiguous() for k in ('exp_avg', 'exp_avg_sq')) and rows_kernel() is not None):
+        rows_kernel().adam_rows(p.data, st['exp_avg'], st['exp_avg_sq'], idx.contiguous(), v.contiguous(), b1, b2, eps, wd,
+                                1 / math.sqrt(1 - b2 ** t), -lr / (1 - b1 ** t))
+        return
     if wd: v = v.add(p.index_select(0, idx), alpha=wd)                        # L2 (Adam's weight decay) on the rows used
     m, s = st['exp_avg'].index_select(0, idx).lerp_(v, 1 - b1), st['exp_avg_sq'].index_select(0, idx).mul_(b2).addcmul_(v, v, value=1 - b2)
     st['exp_avg'].index_copy_(0, idx, m); st['exp_avg_sq'].index_copy_(0, idx, s)
@@ -85,7 +91,7 @@ class RowAdam(torch.optim.Adam):
                         buf = self._bufs.get(p)
                         if buf is None: buf = self._bufs[p] = torch.zeros_like(p)
                         else: buf.zero_()
-                        p.grad = buf.index_add_(0, p.grad._indices()[0], p.grad._values())
+                        p.grad = index_add_rows(buf, p.grad._indices()[0], p.grad._values())
         self.param_groups = [g for g in groups if not g.get('sparse')]   # the torch Adam steps the dense groups
         try: super().step()
         finally: self.param_groups = groups

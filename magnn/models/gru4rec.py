@@ -4,20 +4,20 @@
 
 # %% ../../nbs/models/20_gru4rec.ipynb #939c9a3c
 from __future__ import annotations
-import math, warnings
+import math
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 import torch
 import torch.nn.functional as F
 from torch import nn
-from ..core import MagnnError, Seqs, Batch, rows
+from ..core import MagnnError, Seqs, Batch, rows, cpu_kernel, CPP_EXP
 from ..config import ModelConfig, TrainConfig
 from ..contract import Recommender, register, dot_scores, item_counts, sparse_rows
 from ..sampler import NegativeSampler
 
 # %% auto #0
-__all__ = ['GRU4RecConfig', 'GRU4RecPlusConfig', 'top1_loss', 'bpr_max_loss', 'bpr_max_scores', 'step_scores', 'GRU4Rec',
-           'GRU4RecPlus']
+__all__ = ['GRU4RecConfig', 'GRU4RecPlusConfig', 'top1_loss', 'bpr_max_loss', 'bpr_max_scores', 'bprmax_kernel', 'step_scores',
+           'GRU4Rec', 'GRU4RecPlus']
 
 # %% ../../nbs/models/20_gru4rec.ipynb #e294ef93
 @dataclass
@@ -36,7 +36,7 @@ class GRU4RecConfig(ModelConfig):
     bptt:Literal['one', 'full']='one' # one-step BPTT (official: state detached after every step) or through the window
     context:Literal['window', 'history']='window' # prediction reads the last L items (a session) or the last max_hist+L
     sparse:bool=True             # row-sparse updates of the item tables: only the rows a batch uses are stepped (lazy Adam); false: dense Adam
-    fused:bool=False             # BPR-max forward and backward as compiled CPU kernels (torch.compile): the same function, faster; eager where no compiler works
+    fused:bool=False             # BPR-max forward and backward by a C++ kernel on the CPU (00_core.cpu_kernel): the same function, faster; eager where none builds
     positive:ClassVar = ('hidden',)
     nonneg:ClassVar = ('elu_param', 'n_sample', 'sample_alpha', 'bpreg')
     budget:ClassVar = ('fused',)  # speed only: not part of a result's label
@@ -57,7 +57,7 @@ class GRU4RecPlusConfig(GRU4RecConfig):
     n_sample:int=2048            # extra popularity-sampled negatives per step (official default)
     dropout_hidden:float=0.0     # official default: no dropout
     sparse:bool=False            # dense Adam: a step uses ~9k of the 35k rows on CDs (2048 samples x 7 steps), where the dense step is cheaper
-    fused:bool=True              # the compiled BPR-max on the CPU (the same function; 7-24 CPU s to compile once per process, then ~10% of an epoch saved)
+    fused:bool=True              # the C++ BPR-max on the CPU (the same function; built once per machine, about 60 s)
 
 # %% ../../nbs/models/20_gru4rec.ipynb #f0b1390f
 def top1_loss(pos:torch.Tensor,  # [N] scores of the targets
@@ -126,11 +126,11 @@ def bpr_max_scores(raw:torch.Tensor,   # [S, B, C] raw scores: column b of row b
                    real:torch.Tensor,  # [S, B] bool, the predictions that count
                    alpha:float=0.,     # ELU's α (final_act=elu), 0 for linear scores
                    bpreg:float=1.0,    # λ of the score regularisation
-                   fused:bool=False,   # on the CPU: forward and backward as compiled kernels (`_BPRMaxFused`); eager where no compiler works
+                   fused:bool=False,   # on the CPU in float32: forward and backward by the C++ kernel (`_BPRMaxKernel`); eager where none builds
                   ) -> torch.Tensor|None:
     "`bpr_max_loss` over act(raw) of every real prediction, the columns past B all negatives: fast, or None where it would overflow."
-    if fused and raw.device.type == 'cpu' and _fused_ok(alpha):
-        L, bad = _BPRMaxFused.apply(raw.contiguous(), nm_in.contiguous(), real.contiguous(), alpha, bpreg)
+    if fused and raw.device.type == 'cpu' and raw.dtype == torch.float32 and bprmax_kernel() is not None:
+        L, bad = _BPRMaxKernel.apply(raw.contiguous(), nm_in.contiguous(), real.contiguous(), alpha, bpreg)
         return None if bad else L
     B, C = nm_in.shape[-1], raw.shape[-1]
     act = (lambda v: F.elu(v, alpha)) if alpha > 0 else (lambda v: v)
@@ -143,83 +143,109 @@ def bpr_max_scores(raw:torch.Tensor,   # [S, B, C] raw scores: column b of row b
     return _BPRMaxScores.apply(raw, nm_in, real, m, alpha, bpreg)
 
 # %% ../../nbs/models/20_gru4rec.ipynb #b9e4f1a4
-def _elu(x:torch.Tensor, alpha:float) -> torch.Tensor:
-    "ELU(α): x above 0, α(e^x - 1) at and below (as 2^(x log2 e)); α = 0: the identity."
-    return torch.where(x > 0, x, torch.exp2(x.clamp(max=0) * _LOG2E).sub(1).mul(alpha)) if alpha > 0 else x
+_BPRMAX_SRC = CPP_EXP + r'''
+template <bool ELU> static inline float act(float x, float a) { if (!ELU) return x; const float t = a * (fexp(x) - 1.0f); return x > 0.0f ? x : t; }
+template <bool ELU> static inline float dact(float s, float a) { if (!ELU) return 1.0f; return s > 0.0f ? 1.0f : s + a; }   // ELU' from its output
 
-def _bm_part(x, m, k, keep, alpha:float):
-    "One block of columns: act(x), e = e^(act(x) - m) (0 off `keep`), and its row sums of e, eσ, e·act², eσ²."
-    s = _elu(x, alpha)
-    e = torch.exp2((s - m.unsqueeze(-1)) * _LOG2E)
-    if keep is not None: e = torch.where(keep, e, 0.)
-    sig = torch.reciprocal(e * k.unsqueeze(-1) + 1)                      # σ(r_i - s_j) = 1 / (1 + e_j e^(m - r_i))
-    es = e * sig
-    return s, e, (e.sum(-1), es.sum(-1), (e * s * s).sum(-1), (es * sig).sum(-1))
+// Rows r = (step, b) of raw [R, C]: columns j < B are the batch's targets (negatives where nm[r, j]), the rest the shared
+// samples; column b of row b is its own target. Writes coef [R, 6] (m, k = e^(m - r_b), the gradient's row coefficients
+// b, c0, d, dd; zero for rows that do not count); returns the loss and sets `bad` where a target lies > 80 below m.
+template <bool ELU> static double fwd(const float *X, const uint8_t *M, const bool *W, int64_t R, int64_t C, int64_t B, float a, float lam, float *cf, bool &bad) {
+  double loss = 0.0;
+  for (int64_t r = 0; r < R; ++r) {
+    const float *x = X + r * C; const uint8_t *mk = M + r * B; const int64_t b = r % B;
+    float mr = -INFINITY; bool any = false;                       // the largest negative (ELU is monotone)
+    for (int64_t j = 0; j < B; ++j) if (mk[j]) { any = true; mr = x[j] > mr ? x[j] : mr; }
+    if (C > B) { any = true;
+      #pragma omp simd reduction(max:mr)
+      for (int64_t j = B; j < C; ++j) mr = x[j] > mr ? x[j] : mr; }
+    if (!any) { mr = x[0]; for (int64_t j = 1; j < C; ++j) mr = x[j] > mr ? x[j] : mr; }   // no negative: any finite shift (Z = 0, no term)
+    const float m = act<ELU>(mr, a), gap = m - act<ELU>(x[b], a);
+    if (W[r] && gap > 80.0f) bad = true;
+    const float k = std::exp(gap < 88.0f ? gap : 88.0f);
+    float Z = 0, A = 0, Rs = 0, U = 0;
+    #pragma omp simd reduction(+:Z, A, Rs, U)
+    for (int64_t j = 0; j < B; ++j) {
+      const float s = act<ELU>(x[j], a), e = fexp(s - m) * (float)mk[j], sig = 1.0f / (e * k + 1.0f), es = e * sig;
+      Z += e; A += es; Rs += e * s * s; U += es * sig; }
+    #pragma omp simd reduction(+:Z, A, Rs, U)
+    for (int64_t j = B; j < C; ++j) {
+      const float s = act<ELU>(x[j], a), e = fexp(s - m), sig = 1.0f / (e * k + 1.0f), es = e * sig;
+      Z += e; A += es; Rs += e * s * s; U += es * sig; }
+    float *c = cf + r * 6; c[0] = m; c[1] = k;
+    if (W[r] && Z > 0.0f) { const float As = A > 1e-30f ? A : 1e-30f;
+      loss += (double)(std::log(Z) - std::log(As) + lam * Rs / Z);
+      c[2] = lam / Z; c[3] = 1.0f / Z - lam * Rs / (Z * Z); c[4] = 1.0f / As; c[5] = (A - U) / As; }
+    else c[2] = c[3] = c[4] = c[5] = 0.0f;
+  }
+  return loss;
+}
 
-def _bm_fwd(raw, nm_in, w, alpha:float, bpreg:float):
-    "`bpr_max_scores`'s forward as one graph: loss, overflow flag, act(raw), e, e^(m - r) and the rows' gradient coefficients."
-    B = nm_in.shape[-1]
-    mr = torch.where(nm_in, raw[..., :B], float('-inf')).amax(-1)         # the largest negative (ELU is monotone)
-    if raw.shape[-1] > B: mr = torch.maximum(mr, raw[..., B:].amax(-1))
-    mr = torch.where(torch.isfinite(mr), mr, raw.amax(-1))               # no negative: any finite shift (Z = 0, no term)
-    m, r = _elu(mr, alpha), _elu(raw.diagonal(dim1=-2, dim2=-1), alpha)
-    bad, k = ((m - r > 80) & w).any(), torch.exp(m - r)
-    s1, e1, t1 = _bm_part(raw[..., :B], m, k, nm_in, alpha)              # the batch's targets, masked; then the samples, no mask
-    s2, e2, t2 = _bm_part(raw[..., B:], m, k, None, alpha)
-    Z, A, R, U = (u + v for u, v in zip(t1, t2))
-    ok = w & (Z > 0)
-    Zs, As = torch.where(ok, Z, 1.), torch.where(ok, A.clamp_min(1e-30), 1.)
-    loss = torch.where(ok, Zs.log() - As.log() + bpreg * R / Zs, 0.).sum()
-    okf = ok.to(raw.dtype)
-    return (loss, bad, torch.cat([s1, s2], -1), torch.cat([e1, e2], -1), k,
-            okf * bpreg / Zs, okf * (1 / Zs - bpreg * R / Zs ** 2), okf / As, okf * (A - U) / As)
+// dLoss/draw [R, C] times G, from raw, nm and the coefficients: one pass, recomputing act(raw) and e.
+template <bool ELU> static void bwd(const float *X, const uint8_t *M, const float *cf, int64_t R, int64_t C, int64_t B, float a, float G, float *O) {
+  for (int64_t r = 0; r < R; ++r) {
+    const float *x = X + r * C, *c = cf + r * 6; const uint8_t *mk = M + r * B; float *o = O + r * C; const int64_t b = r % B;
+    const float m = c[0], k = c[1], bb = c[2] * G, c0 = c[3] * G, d = c[4] * G;
+    #pragma omp simd
+    for (int64_t j = 0; j < B; ++j) {
+      const float s = act<ELU>(x[j], a), e = fexp(s - m) * (float)mk[j], sig = 1.0f / (e * k + 1.0f);
+      o[j] = e * (c0 + bb * s * (s + 2.0f) - d * sig * sig) * dact<ELU>(s, a); }
+    #pragma omp simd
+    for (int64_t j = B; j < C; ++j) {
+      const float s = act<ELU>(x[j], a), e = fexp(s - m), sig = 1.0f / (e * k + 1.0f);
+      o[j] = e * (c0 + bb * s * (s + 2.0f) - d * sig * sig) * dact<ELU>(s, a); }
+    o[b] -= c[5] * G * dact<ELU>(act<ELU>(x[b], a), a);          // the target: -sum_j e sig (1 - sig) / A (its own e is 0)
+  }
+}
 
-def _bm_bwd(s, e, k, b, c0, d, dd, G, alpha:float):
-    "`_BPRMaxScores.backward` as one graph: ∂L/∂raw from act(raw), e and the coefficients `_bm_fwd` saved."
-    B, C = s.shape[-2:]
-    sig = torch.reciprocal(e * k.unsqueeze(-1) + 1)
-    g = e * (c0.unsqueeze(-1) + b.unsqueeze(-1) * s * (s + 2) - d.unsqueeze(-1) * sig * sig)
-    diag = torch.arange(C, device=s.device) == torch.arange(B, device=s.device).unsqueeze(-1)
-    g = (g - torch.where(diag, dd.unsqueeze(-1), 0.)) * G                # the targets: -Σ_j e σ(1-σ) / A
-    return torch.where(s > 0, g, g * (s + alpha)) if alpha > 0 else g    # through ELU from its output
+static void check(const torch::Tensor &raw, const torch::Tensor &nm) {
+  TORCH_CHECK(raw.dim() == 2 && raw.scalar_type() == torch::kFloat32 && raw.is_contiguous(), "raw must be a contiguous float32 [R, C] tensor");
+  TORCH_CHECK(nm.dim() == 2 && nm.scalar_type() == torch::kBool && nm.is_contiguous() && nm.size(0) == raw.size(0) && nm.size(1) > 0
+              && nm.size(1) <= raw.size(1) && raw.size(0) % nm.size(1) == 0, "nm must be a contiguous bool [R, B] tensor, B <= C, R a multiple of B");
+}
 
-class _BPRMaxFused(torch.autograd.Function):
-    "`_BPRMaxScores` as two compiled kernels (`_bm_fwd`, `_bm_bwd`); returns (loss, whether it would overflow)."
+std::vector<torch::Tensor> bprmax_fwd(torch::Tensor raw, torch::Tensor nm, torch::Tensor w, double alpha, double bpreg) {
+  check(raw, nm);
+  TORCH_CHECK(w.scalar_type() == torch::kBool && w.is_contiguous() && w.numel() == raw.size(0), "w must be a contiguous bool [R] tensor");
+  const int64_t R = raw.size(0), C = raw.size(1), B = nm.size(1);
+  auto coef = torch::empty({R, 6}, raw.options());
+  const uint8_t *M = reinterpret_cast<const uint8_t *>(nm.data_ptr<bool>());
+  bool bad = false;
+  const double loss = alpha > 0 ? fwd<true>(raw.data_ptr<float>(), M, w.data_ptr<bool>(), R, C, B, (float)alpha, (float)bpreg, coef.data_ptr<float>(), bad)
+                                : fwd<false>(raw.data_ptr<float>(), M, w.data_ptr<bool>(), R, C, B, 0.0f, (float)bpreg, coef.data_ptr<float>(), bad);
+  return {torch::tensor((float)loss, raw.options()), torch::tensor(bad), coef};
+}
+
+torch::Tensor bprmax_bwd(torch::Tensor raw, torch::Tensor nm, torch::Tensor coef, double G, double alpha) {
+  check(raw, nm);
+  auto out = torch::empty_like(raw);
+  const uint8_t *M = reinterpret_cast<const uint8_t *>(nm.data_ptr<bool>());
+  if (alpha > 0) bwd<true>(raw.data_ptr<float>(), M, coef.data_ptr<float>(), raw.size(0), raw.size(1), nm.size(1), (float)alpha, (float)G, out.data_ptr<float>());
+  else bwd<false>(raw.data_ptr<float>(), M, coef.data_ptr<float>(), raw.size(0), raw.size(1), nm.size(1), 0.0f, (float)G, out.data_ptr<float>());
+  return out;
+}
+'''
+
+def bprmax_kernel():
+    "The compiled BPR-max forward and backward (`bprmax_fwd`, `bprmax_bwd`), or None where no kernel can be built (warned once)."
+    return cpu_kernel('magnn_bprmax', _BPRMAX_SRC, ['bprmax_fwd', 'bprmax_bwd'], fallback="GRU4Rec+'s BPR-max runs on the eager path")
+
+class _BPRMaxKernel(torch.autograd.Function):
+    "`_BPRMaxScores` by `bprmax_kernel`: returns (loss, whether it would overflow); the backward recomputes act(raw) and e from raw."
     @staticmethod
     def forward(ctx, raw, nm_in, w, alpha, bpreg):
-        loss, bad, *saved = _FUSED['fns'][0](raw, nm_in, w, alpha, bpreg)
-        ctx.save_for_backward(*saved); ctx.alpha = alpha
+        S, B, C = raw.shape
+        loss, bad, coef = bprmax_kernel().bprmax_fwd(raw.view(S * B, C), nm_in.reshape(S * B, B), w.reshape(-1), alpha, bpreg)
+        ctx.save_for_backward(raw, nm_in, coef); ctx.alpha = alpha
         ctx.mark_non_differentiable(bad)
         return loss, bad
 
     @staticmethod
     def backward(ctx, G, _):
-        return _FUSED['fns'][1](*ctx.saved_tensors, G, ctx.alpha), None, None, None, None
-
-_FUSED:dict = {}                                                          # the compiled pair, and per ELU branch whether it works here
-
-def _fused_ok(alpha:float) -> bool:
-    "Whether the compiled BPR-max works in this process for α's branch: compiled and checked against the eager path at first use; False, warned once, if not."
-    key = alpha > 0
-    if key not in _FUSED:
-        try:
-            with warnings.catch_warnings(), torch.enable_grad():
-                warnings.simplefilter('ignore')                               # the compiler's own deprecation notices
-                if 'fns' not in _FUSED: _FUSED['fns'] = [torch.compile(f, dynamic=True, fullgraph=True) for f in (_bm_fwd, _bm_bwd)]
-                g = torch.Generator().manual_seed(0)
-                raw = torch.randn(2, 3, 9, generator=g).mul_(3).requires_grad_()
-                nm, w = torch.rand(2, 3, 3, generator=g) < 0.8, torch.ones(2, 3, dtype=torch.bool)
-                nm.diagonal(dim1=-2, dim2=-1).fill_(False)
-                L1, _ = _BPRMaxFused.apply(raw, nm, w, alpha, 0.5); g1, = torch.autograd.grad(L1, raw)
-                L2 = bpr_max_scores(raw, nm, w, alpha, 0.5); g2, = torch.autograd.grad(L2, raw)
-                if not (torch.allclose(L1, L2, rtol=1e-4) and torch.allclose(g1, g2, rtol=1e-4, atol=1e-6)):
-                    raise RuntimeError(f"its loss or gradient differs from the eager path's (loss {L1.item()} vs {L2.item()})")
-            _FUSED[key] = True
-        except Exception as ex:                                             # off for both branches, with one warning
-            _FUSED.update({True: False, False: False, 'why': f"{type(ex).__name__}: {(str(ex).strip().splitlines() or [''])[0]}"})
-            warnings.warn(f"magnn: the fused BPR-max is not available here, the eager one runs instead ({_FUSED['why']})")
-    return _FUSED[key]
-
+        raw, nm_in, coef = ctx.saved_tensors
+        S, B, C = raw.shape
+        g = bprmax_kernel().bprmax_bwd(raw.view(S * B, C), nm_in.reshape(S * B, B), coef, G.item(), ctx.alpha)
+        return g.view(S, B, C), None, None, None, None
 
 # %% ../../nbs/models/20_gru4rec.ipynb #381919e7
 class _StepScores(torch.autograd.Function):

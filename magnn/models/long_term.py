@@ -8,7 +8,7 @@ import math, os, warnings
 import torch
 import torch.nn.functional as F
 from torch import nn
-from ..core import MagnnError, rows, rows_many, tanh
+from ..core import MagnnError, rows, rows_many, tanh, cpu_kernel, CPP_EXP
 
 # %% auto #0
 __all__ = ['positional_encoding', 'recency_positions', 'MultiDimAttention', 'KeyValueMemory', 'rows_pair', 'length_buckets',
@@ -161,21 +161,7 @@ class LongTerm(nn.Module):
 
 
 # %% ../../nbs/models/11_magnn_long.ipynb #9be89057
-_ATTN_SRC = r'''#include <torch/extension.h>
-#include <cmath>
-#include <cstdint>
-#include <vector>
-
-static inline float fexp(float x) {   // Cephes expf: range reduction + degree-6 polynomial, branch-free (vectorises)
-  x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
-  float k = std::floor(x * 1.44269504088896341f + 0.5f);
-  float r = x - k * 0.693359375f + k * 2.12194440e-4f;
-  float y = ((((1.9875691500e-4f * r + 1.3981999507e-3f) * r + 8.3334519073e-3f) * r + 4.1665795894e-2f) * r
-             + 1.6666665459e-1f) * r + 5.0000001201e-1f;
-  y = y * r * r + r + 1.0f;
-  return y * __builtin_bit_cast(float, ((int32_t)k + 127) << 23);
-}
-static inline float ftanh(float x) {   // tanh x = sign(x) (1 - e) / (1 + e), e = exp(-2|x|)
+_ATTN_SRC = CPP_EXP + r'''static inline float ftanh(float x) {   // tanh x = sign(x) (1 - e) / (1 + e), e = exp(-2|x|)
   float e = fexp(-2.0f * std::fabs(x));
   return std::copysign((1.0f - e) / (1.0f + e), x);
 }
@@ -357,48 +343,9 @@ std::vector<torch::Tensor> attn_bwd(torch::Tensor gz, torch::Tensor gS, torch::T
 
 
 # %% ../../nbs/models/11_magnn_long.ipynb #e902de1f
-_KERNEL = {}
-
-def _build_tag() -> str:
-    "A short hash of this CPU's model and instruction-set flags and of the torch installation: each kind of CPU (the build uses `-march=native`) and each environment (its include paths are in the build command) gets its own cached build, so two environments never rebuild over each other."
-    import hashlib, platform
-    try:
-        lines = open('/proc/cpuinfo').read().splitlines()
-        info = next((l for l in lines if l.startswith('model name')), '') + next((l for l in lines if l.startswith('flags')), '')
-    except OSError: info = ''
-    return hashlib.sha1((platform.machine() + platform.processor() + info + torch.__version__ + os.path.realpath(torch.__file__)
-                         + _ATTN_SRC + ' '.join(_CFLAGS)).encode()).hexdigest()[:10]   # and the source: a build is never stale
-
-_CFLAGS = ['-O3', '-march=native', '-fopenmp-simd', '-fno-trapping-math']
-
-def _import_built(name:str):
-    "The module `name` if its library is built already (loaded directly: torch's `load_inline` takes a lock file, left behind for good by a process killed in it); else None."
-    import importlib.util
-    from torch.utils.cpp_extension import _get_build_directory
-    so = os.path.join(_get_build_directory(name, verbose=False), f'{name}.so')
-    if not os.path.isfile(so): return None
-    spec = importlib.util.spec_from_file_location(name, so)
-    mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
-    return mod
-
 def attn_kernel():
-    "The compiled fused Eq. 3 (`attn_fwd`, `attn_bwd`), built on first use and cached per machine and environment by torch; None where it cannot be built (warned once)."
-    if 'mod' not in _KERNEL:
-        try:
-            try:   # the `ninja` wheel's binary, also when its environment is not activated
-                import ninja; os.environ['PATH'] = ninja.BIN_DIR + os.pathsep + os.environ.get('PATH', '')
-            except ImportError: pass
-            from torch.utils.cpp_extension import load_inline
-            name = f'magnn_attn_{_build_tag()}'
-            try: _KERNEL['mod'] = _import_built(name)
-            except Exception: _KERNEL['mod'] = None                                  # a damaged library: build it again
-            if _KERNEL['mod'] is None:
-                _KERNEL['mod'] = load_inline(name, _ATTN_SRC, functions=['attn_fwd', 'attn_bwd'], extra_cflags=_CFLAGS)
-        except Exception as e:
-            _KERNEL['mod'] = None
-            warnings.warn(f"magnn: the fused attention kernel could not be built ({type(e).__name__}: {str(e).strip().splitlines()[-1] if str(e).strip() else ''}); "
-                          "LongTerm(fused=True) uses the eager attention", stacklevel=2)
-    return _KERNEL['mod']
+    "The compiled fused Eq. 3 (`attn_fwd`, `attn_bwd`), built on first use and cached per machine and environment (`00_core.cpu_kernel`); None where it cannot be built (warned once)."
+    return cpu_kernel('magnn_attn', _ATTN_SRC, ['attn_fwd', 'attn_bwd'], fallback="LongTerm(fused=True) uses the eager attention")
 
 class _FusedAttn(torch.autograd.Function):
     "Eq. 3 over the listed cells by `attn_kernel`: (z [B, d], S [B, h, H]); the backward is the kernel's (see the equations above)."
