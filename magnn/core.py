@@ -13,7 +13,7 @@ import torch
 
 # %% auto #0
 __all__ = ['CPP_EXP', 'MagnnError', 'seed_everything', 'get_device', 'data_dirs', 'cache_dir', 'atomic_path', 'write_json',
-           'env_info', 'Seqs', 'Split', 'Dataset', 'Batch', 'tanh', 'cpu_kernel', 'rows_kernel', 'index_add_rows',
+           'env_info', 'Seqs', 'Split', 'Dataset', 'Batch', 'tanh', 'cpu_kernel', 'core_kernel', 'index_add_rows',
            'rows', 'rows_many', 'dropout', 'Dropout', 'tune_malloc']
 
 # %% ../nbs/00_core.ipynb #815be25f
@@ -374,7 +374,7 @@ static inline float fexp(float x) {   // Cephes expf: range reduction + degree-6
 '''
 
 # %% ../nbs/00_core.ipynb #e077ed84
-_ROWS_SRC = r'''#include <torch/extension.h>
+_CORE_SRC = r'''#include <torch/extension.h>
 #include <cmath>
 static const float *fptr(const torch::Tensor &t, const char *what) {
   TORCH_CHECK(t.scalar_type() == torch::kFloat32 && t.is_contiguous() && !t.is_cuda(), what, " must be a contiguous float32 CPU tensor");
@@ -417,19 +417,38 @@ void adam_rows(torch::Tensor p, torch::Tensor m, torch::Tensor v, torch::Tensor 
     }
   }
 }
+// Inverted dropout from k-bit random integers (uint8, int16 or int32 per element): out = x * (bits >= thr ? scale : 0),
+// the forward on x and the backward on the upstream gradient, in one pass each.
+template <typename T> static void drop_loop(const float *x, const T *bits, int64_t n, T thr, float scale, float *out) {
+  #pragma omp simd
+  for (int64_t i = 0; i < n; ++i) out[i] = x[i] * (bits[i] >= thr ? scale : 0.0f);
+}
+torch::Tensor dropout_mask_mul(torch::Tensor x, torch::Tensor bits, int64_t thr, double scale) {
+  fptr(x, "x");
+  TORCH_CHECK(bits.is_contiguous() && !bits.is_cuda() && bits.numel() == x.numel(), "bits must be a contiguous CPU tensor of x's size");
+  auto out = torch::empty_like(x);
+  const int64_t n = x.numel(); const float *xp = x.data_ptr<float>(); float *op = out.data_ptr<float>(); const float s = (float)scale;
+  switch (bits.scalar_type()) {
+    case torch::kUInt8: drop_loop<uint8_t>(xp, bits.data_ptr<uint8_t>(), n, (uint8_t)thr, s, op); break;
+    case torch::kInt16: drop_loop<int16_t>(xp, bits.data_ptr<int16_t>(), n, (int16_t)thr, s, op); break;
+    case torch::kInt32: drop_loop<int32_t>(xp, bits.data_ptr<int32_t>(), n, (int32_t)thr, s, op); break;
+    default: TORCH_CHECK(false, "bits must be uint8, int16 or int32");
+  }
+  return out;
+}
 '''
 
-def rows_kernel():
+def core_kernel():
     "The compiled `add_rows` and `adam_rows` (see above), or None where no kernel can be built."
-    return cpu_kernel('magnn_rows', _ROWS_SRC, ['add_rows', 'adam_rows'], _CFLAGS + ['-fno-math-errno', '-ffp-contract=off'])
+    return cpu_kernel('magnn_core', _CORE_SRC, ['add_rows', 'adam_rows', 'dropout_mask_mul'], _CFLAGS + ['-fno-math-errno', '-ffp-contract=off'])
 
 def index_add_rows(dst:torch.Tensor, # [n, d] table, changed in place
                    idx:torch.Tensor, # long [k] row ids (repeats add up)
                    src:torch.Tensor, # [k, d] rows to add
                   ) -> torch.Tensor:
     "`dst.index_add_(0, idx, src)`, by the `add_rows` kernel for float32 tables on the CPU; returns `dst`."
-    if dst.device.type == 'cpu' and dst.dtype == src.dtype == torch.float32 and dst.dim() == 2 and dst.is_contiguous() and rows_kernel() is not None:
-        if idx.numel(): rows_kernel().add_rows(dst, idx.reshape(-1).contiguous(), src.reshape(-1, dst.shape[1]).contiguous())
+    if dst.device.type == 'cpu' and dst.dtype == src.dtype == torch.float32 and dst.dim() == 2 and dst.is_contiguous() and core_kernel() is not None:
+        if idx.numel(): core_kernel().add_rows(dst, idx.reshape(-1).contiguous(), src.reshape(-1, dst.shape[1]).contiguous())
         return dst
     return dst.index_add_(0, idx, src)
 
@@ -476,15 +495,33 @@ def dropout(x:torch.Tensor,  # any float tensor
             p:float,         # the probability of zeroing an element
             training:bool=True, # False: the identity
            ) -> torch.Tensor:
-    "Inverted dropout, `F.dropout`'s distribution; on a CPU the mask is 32 random bits per element compared once (about 4x cheaper than `bernoulli_`)."
+    "Inverted dropout, `F.dropout`'s distribution; on a CPU the mask is k random bits per element compared once (about 4x cheaper than `bernoulli_`), applied by `core_kernel` where one is built."
     if not training or p == 0: return x
     if x.device.type != 'cpu' or p >= 1: return torch.nn.functional.dropout(x, p, True)
-    n = x.numel()
-    k, dt = next((k, dt) for k, dt in ((8, torch.uint8), (16, torch.int16), (32, torch.int32)) if k == 32 or (p * 2**k).is_integer())
-    bits = torch.empty(-(-n * k // 64), dtype=torch.int64).random_(-2**63, None).view(dt)[:n].view(x.shape)   # k random bits per element
-    thr = round(p * 2**k) - (0 if k == 8 else 2**(k - 1))             # P(bits >= thr) = 1 - p, exactly where p·2^k is whole
-    keep = bits.to(torch.float32 if k < 32 else torch.float64).ge_(thr)  # compared as floats that hold the k-bit integers exactly: 0./1.
+    if x.dtype == torch.float32 and core_kernel() is not None: return _Dropout.apply(x, p)
+    bits, thr = _dropout_bits(x.shape, p)                              # k random bits per element, P(bits >= thr) = 1 - p
+    keep = bits.to(torch.float64 if bits.dtype == torch.int32 else torch.float32).ge_(thr)   # compared as floats that hold the k-bit integers exactly: 0./1.
     return x * keep.to(x.dtype).mul_(1 / (1 - p))
+
+def _dropout_bits(shape, p:float) -> tuple[torch.Tensor, int]:
+    "(k random bits per element as uint8/int16/int32 [shape], the threshold they are compared with): P(bits >= thr) = 1 - p."
+    n = math.prod(shape)
+    k, dt = next((k, dt) for k, dt in ((8, torch.uint8), (16, torch.int16), (32, torch.int32)) if k == 32 or (p * 2**k).is_integer())
+    bits = torch.empty(-(-n * k // 64), dtype=torch.int64).random_(-2**63, None).view(dt)[:n].view(shape)
+    return bits, round(p * 2**k) - (0 if k == 8 else 2**(k - 1))
+
+class _Dropout(torch.autograd.Function):
+    "`dropout`'s mask from `_dropout_bits`, applied by the `dropout_mask_mul` kernel forward and backward; keeps the bits (1-4 bytes per element) for the backward."
+    @staticmethod
+    def forward(ctx, x, p):
+        x = x.contiguous()
+        bits, thr = _dropout_bits(x.shape, p)
+        ctx.save_for_backward(bits); ctx.thr, ctx.scale = thr, 1 / (1 - p)
+        return core_kernel().dropout_mask_mul(x, bits, thr, ctx.scale)
+    @staticmethod
+    def backward(ctx, g):
+        bits, = ctx.saved_tensors
+        return core_kernel().dropout_mask_mul(g.contiguous(), bits, ctx.thr, ctx.scale), None
 
 class Dropout(torch.nn.Dropout):
     "`nn.Dropout` through `dropout`: the same module (and state), a cheaper mask on a CPU."

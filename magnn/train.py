@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from tqdm.auto import tqdm
-from .core import MagnnError, Seqs, seed_everything, get_device, atomic_path, tune_malloc, rows_kernel, index_add_rows
+from .core import MagnnError, Seqs, seed_everything, get_device, atomic_path, tune_malloc, core_kernel, index_add_rows
 from .config import RunConfig, TrainConfig, DATASET_DEFAULTS
 from .contract import Recommender, bpr_loss
 from .models import get_model, make_config, make_model
@@ -69,8 +69,8 @@ def _lazy_adam(p:torch.Tensor, grad:torch.Tensor, st:dict, g:dict,
     if not grad.is_sparse: grad = grad.to_sparse(1)                             # a dense gradient: every row
     grad = grad.coalesce(); idx, v = grad.indices()[0], grad.values()          # one row per id, repeats summed
     if (kernel and p.device.type == 'cpu' and p.dtype == v.dtype == torch.float32 and p.dim() == 2 and p.is_contiguous()
-            and all(st[k].is_contiguous() for k in ('exp_avg', 'exp_avg_sq')) and rows_kernel() is not None):
-        rows_kernel().adam_rows(p.data, st['exp_avg'], st['exp_avg_sq'], idx.contiguous(), v.contiguous(), b1, b2, eps, wd,
+            and all(st[k].is_contiguous() for k in ('exp_avg', 'exp_avg_sq')) and core_kernel() is not None):
+        core_kernel().adam_rows(p.data, st['exp_avg'], st['exp_avg_sq'], idx.contiguous(), v.contiguous(), b1, b2, eps, wd,
                                 1 / math.sqrt(1 - b2 ** t), -lr / (1 - b1 ** t))
         return
     if wd: v = v.add(p.index_select(0, idx), alpha=wd)                        # L2 (Adam's weight decay) on the rows used
