@@ -8,7 +8,7 @@ import math, os, warnings
 import torch
 import torch.nn.functional as F
 from torch import nn
-from ..core import MagnnError, rows, rows_many, tanh, cpu_kernel, CPP_EXP
+from ..core import MagnnError, rows, rows_many, tanh, cpu_kernel, CPP_EXP, core_kernel
 
 # %% auto #0
 __all__ = ['positional_encoding', 'recency_positions', 'MultiDimAttention', 'KeyValueMemory', 'rows_pair', 'length_buckets',
@@ -105,8 +105,8 @@ class _RowsPair(torch.autograd.Function):
 def rows_pair(A:torch.Tensor, B:torch.Tensor, # [n, d] two tables with the same row ids
               idxs:list[torch.Tensor],        # long id tensors of any shapes; 0 is padding
              ) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
-    "(`rows_many(A, idxs)`, `rows_many(B, idxs)`) as fresh tensors; on a CPU with gradients, one sort of the ids serves both backward sums."
-    if A.device.type == 'cpu' and torch.is_grad_enabled() and (A.requires_grad or B.requires_grad) and idxs:
+    "(`rows_many(A, idxs)`, `rows_many(B, idxs)`) as fresh tensors; on a CPU with gradients but without `00_core`'s `add_rows` kernel, one sort of the ids serves both backward sums."
+    if A.device.type == 'cpu' and torch.is_grad_enabled() and (A.requires_grad or B.requires_grad) and idxs and core_kernel() is None:
         out = _RowsPair.apply(A, B, *idxs)
         return list(out[:len(idxs)]), list(out[len(idxs):])
     return rows_many(A, idxs), rows_many(B, idxs)
