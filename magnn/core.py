@@ -342,8 +342,10 @@ def cpu_kernel(name:str,              # the extension's name (its build is `name
     if name not in _KERNELS:
         cflags = _CFLAGS if cflags is None else cflags
         try:
-            try:   # the `ninja` wheel's binary, also when its environment is not activated
-                import ninja; os.environ['PATH'] = ninja.BIN_DIR + os.pathsep + os.environ.get('PATH', '')
+            try:   # the `ninja` wheel's binary, also when its environment is not activated (once on PATH, not once per kernel)
+                import ninja
+                path = os.environ.get('PATH', '')
+                if ninja.BIN_DIR not in path.split(os.pathsep): os.environ['PATH'] = ninja.BIN_DIR + os.pathsep + path
             except ImportError: pass
             from torch.utils.cpp_extension import load_inline
             full = f'{name}_{_build_tag(src, cflags)}'
@@ -439,7 +441,7 @@ torch::Tensor dropout_mask_mul(torch::Tensor x, torch::Tensor bits, int64_t thr,
 '''
 
 def core_kernel():
-    "The compiled `add_rows` and `adam_rows` (see above), or None where no kernel can be built."
+    "The compiled `add_rows`, `adam_rows` and `dropout_mask_mul` (see above), or None where no kernel can be built."
     return cpu_kernel('magnn_core', _CORE_SRC, ['add_rows', 'adam_rows', 'dropout_mask_mul'], _CFLAGS + ['-fno-math-errno', '-ffp-contract=off'])
 
 def index_add_rows(dst:torch.Tensor, # [n, d] table, changed in place

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/models/11_magnn_long.ipynb #be9814fd
 from __future__ import annotations
-import math, os, warnings
+import math
 import torch
 import torch.nn.functional as F
 from torch import nn
