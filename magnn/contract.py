@@ -13,7 +13,7 @@ from .sampler import make_windows, NegativeSampler
 
 # %% auto #0
 __all__ = ['MODELS', 'bpr_loss', 'bce_loss', 'ce_loss', 'Recommender', 'dot_scores', 'init_embedding', 'item_counts',
-           'sparse_rows', 'register']
+           'sparse_rows', 'table_groups', 'register']
 
 # %% ../nbs/05a_contract.ipynb #1ecfb833
 def bpr_loss(pos:torch.Tensor, # [B, T] scores of the targets
@@ -70,9 +70,35 @@ class Recommender(nn.Module):
         return 0.
 
     def param_groups(self) -> list[dict]:
-        "The optimiser's parameter groups (a group's `lr_scale` multiplies the learning rate); default: every trainable parameter, one group."
+        "The optimiser's parameter groups (a group's `lr_scale` multiplies the learning rate); default: every trainable parameter, one group, or with the model's `sparse` option its `tables()` in a lazy-Adam group of their own."
+        if getattr(self.cfg, 'sparse', False) and self.tables(): return table_groups(self, self.tables(), True)
         ps = [p for p in self.parameters() if p.requires_grad]
         return [dict(params=ps)] if ps else []
+
+    def tables(self) -> list[nn.Parameter]:
+        "The user and item tables of which a training step uses a few rows (read through `table_rows`); default none."
+        return []
+
+    def sparse_step(self) -> bool:
+        "Whether this forward is a training step in which the tables take row-sparse gradients (the model's `sparse` option)."
+        return bool(getattr(self.cfg, 'sparse', False)) and self.training and torch.is_grad_enabled()
+
+    def table_rows(self, W:torch.Tensor,  # [n, d] one of the `tables()`
+                   idx:torch.Tensor,      # long [...] row ids
+                   pad:bool=True,         # id 0 is padding (item tables: no gradient reaches it); False for users
+                  ) -> torch.Tensor:
+        "`W[idx]`: with a row-sparse gradient in a `sparse_step` (`sparse_rows`), else the dense gather (`rows`, or `F.embedding` for a table without padding)."
+        if self.sparse_step(): return sparse_rows(W, [idx], pad)[0]
+        return rows(W, idx) if pad else F.embedding(idx, W)
+
+    def item_scores(self, u:torch.Tensor,  # [B, d] user vectors
+                    Q:torch.Tensor,        # [n_items+1, d] output item embeddings
+                    b:torch.Tensor,        # [n_items+1, 1] item biases
+                    items:torch.Tensor|None=None # [B, C] item ids, or None for all items
+                   ) -> torch.Tensor:
+        "`dot_scores(u, Q, items) + b`, the rows of Q and b read through `table_rows`."
+        if items is None: return dot_scores(u, Q) + b.T
+        return (u.unsqueeze(1) * self.table_rows(Q, items)).sum(-1) + self.table_rows(b, items).squeeze(-1)
 
     def examples(self, inp:Seqs, device):
         "The training examples: the protocol's sliding windows of `inp` (SPEC §3)."
@@ -121,24 +147,34 @@ def item_counts(inp:Seqs, device='cpu') -> torch.Tensor:
 class _RowsSparse(torch.autograd.Function):
     "W[idx] for one or more id tensors; the backward is one sparse gradient with a row per id used (repeats add up), row 0 zero."
     @staticmethod
-    def forward(ctx, W, *idxs):
-        ctx.save_for_backward(*idxs); ctx.n = W.shape[0]
+    def forward(ctx, W, pad, *idxs):
+        ctx.save_for_backward(*idxs); ctx.n, ctx.pad = W.shape[0], pad
         return tuple(W.index_select(0, i.reshape(-1)).view(*i.shape, W.shape[1]) for i in idxs)   # index_select: 3x W[i] on the CPU
     @staticmethod
     def backward(ctx, *Gs):
         got = [(i, g) for i, g in zip(ctx.saved_tensors, Gs) if g is not None]
-        if not got: return (None,) * (len(Gs) + 1)
+        if not got: return (None,) * (len(Gs) + 2)
         d = got[0][1].shape[-1]
         ids = torch.cat([i.reshape(-1) for i, _ in got])
-        G = torch.cat([g.reshape(-1, d) for _, g in got]).mul_((ids > 0).unsqueeze(1))   # padding gets no gradient (in place on the fresh copy)
+        G = torch.cat([g.reshape(-1, d) for _, g in got])
+        if ctx.pad: G.mul_((ids > 0).unsqueeze(1))                         # padding gets no gradient (in place on the fresh copy)
         grad = torch.sparse_coo_tensor(ids.unsqueeze(0), G, (ctx.n, d), check_invariants=False)   # repeated ids: summed by coalesce()
-        return (grad,) + (None,) * len(Gs)
+        return (grad, None) + (None,) * len(Gs)
 
 def sparse_rows(W:torch.Tensor,         # [n, d] a table (a leaf parameter: its .grad becomes sparse)
-                idxs:list[torch.Tensor], # long id tensors of any shapes; 0 is padding
+                idxs:list[torch.Tensor], # long id tensors of any shapes
+                pad:bool=True,           # id 0 is padding and gets no gradient (item tables); False for a table without one (users)
                ) -> list[torch.Tensor]:
-    "`[W[i] for i in idxs]` whose backward gives `W` a row-sparse gradient: only the distinct ids used, summed, row 0 zero."
-    return list(_RowsSparse.apply(W, *idxs))
+    "`[W[i] for i in idxs]` whose backward gives `W` a row-sparse gradient: only the distinct ids used, summed (row 0 zero when `pad`)."
+    return list(_RowsSparse.apply(W, pad, *idxs))
+
+def table_groups(model:nn.Module,          # the model
+                 tables:list[torch.Tensor], # its tables read through `sparse_rows`
+                 sparse:bool,               # True: lazy Adam on the tables; False: exact Adam from their sparse gradients
+                ) -> list[dict]:
+    "The optimiser's groups of a model with row-sparse tables: every other trainable parameter, then the tables marked `sparse` (`06_train.RowAdam`)."
+    t = {id(p) for p in tables}
+    return [dict(params=[p for p in model.parameters() if p.requires_grad and id(p) not in t]), dict(params=list(tables), sparse=sparse)]
 
 # %% ../nbs/05a_contract.ipynb #241366bb
 MODELS:dict[str, type] = {}

@@ -397,18 +397,37 @@ void add_rows(torch::Tensor dst, torch::Tensor idx, torch::Tensor src) {
     #pragma omp simd
     for (int64_t j = 0; j < d; ++j) r[j] += x[j]; }
 }
-// One Adam step on rows idx (distinct) of p, m, v [n, d] with gradient rows g [k, d]:
-// g' = g + wd p; m = m + (1 - b1)(g' - m); v = b2 v + ((1 - b2) g') g'; p += (m / (sqrt(v) ibc2 + eps)) slr
-void adam_rows(torch::Tensor p, torch::Tensor m, torch::Tensor v, torch::Tensor idx, torch::Tensor g,
+// One Adam step on the rows of p, m, v [n, d] that idx names, with gradient rows g [k, d]:
+// g' = g + wd p; m = m + (1 - b1)(g' - m); v = b2 v + ((1 - b2) g') g'; p += (m / (sqrt(v) ibc2 + eps)) slr.
+// order empty: idx [k] distinct, row i's gradient g[i]. order [k]: idx sorted (repeats allowed), the gradient of
+// row idx[i] the sum of g[order[i]] over its run of repeats, added in that order (an uncoalesced sparse gradient).
+void adam_rows(torch::Tensor p, torch::Tensor m, torch::Tensor v, torch::Tensor idx, torch::Tensor g, torch::Tensor order,
                double b1, double b2, double eps, double wd, double ibc2, double slr) {
   const int64_t n = p.size(0), d = p.size(1), k = idx.numel();
-  TORCH_CHECK(m.sizes() == p.sizes() && v.sizes() == p.sizes() && g.dim() == 2 && g.size(0) == k && g.size(1) == d, "adam_rows: p, m, v [n, d], idx [k], g [k, d]");
+  const bool dup = order.numel() > 0;
+  TORCH_CHECK(m.sizes() == p.sizes() && v.sizes() == p.sizes() && g.dim() == 2 && g.size(0) == k && g.size(1) == d && (!dup || order.numel() == k),
+              "adam_rows: p, m, v [n, d], idx [k], g [k, d], order [k] or empty");
   float *pp = const_cast<float *>(fptr(p, "p")), *mp = const_cast<float *>(fptr(m, "m")), *vp = const_cast<float *>(fptr(v, "v"));
-  const float *gp = fptr(g, "g"); const int64_t *ip = ids(idx, n);
+  const float *gp = fptr(g, "g"); const int64_t *ip = ids(idx, n), *op = dup ? ids(order, k) : nullptr;
+  for (int64_t i = 1; dup && i < k; ++i) TORCH_CHECK(ip[i - 1] <= ip[i], "adam_rows: idx must be sorted when order is given");
   const float w1 = (float)(1.0 - b1), fb2 = (float)b2, w2 = (float)(1.0 - b2), fe = (float)eps, fwd = (float)wd, fi = (float)ibc2, fs = (float)slr;
   const bool decay = wd != 0.0;
-  for (int64_t i = 0; i < k; ++i) {
-    const int64_t r = ip[i] * d; float *pr = pp + r, *mr = mp + r, *vr = vp + r; const float *gr = gp + i * d;
+  std::vector<float> acc(d);
+  for (int64_t i = 0, e; i < k; i = e) {
+    const float *gr = gp + (dup ? op[i] : i) * d;
+    e = i + 1;
+    if (dup) {
+      while (e < k && ip[e] == ip[i]) ++e;
+      if (e > i + 1) { float *a = acc.data();
+        for (int64_t j = 0; j < d; ++j) a[j] = gr[j];
+        for (int64_t q = i + 1; q < e; ++q) { const float *x = gp + op[q] * d;
+          #pragma omp simd
+          for (int64_t j = 0; j < d; ++j) a[j] += x[j]; }
+        gr = a; }
+    }
+    if (i + 4 < k) { const int64_t f = ip[i + 4] * d;   // the rows a few steps on: their cache lines on the way
+      for (int64_t j = 0; j < d; j += 16) { __builtin_prefetch(pp + f + j, 1); __builtin_prefetch(mp + f + j, 1); __builtin_prefetch(vp + f + j, 1); } }
+    const int64_t r = ip[i] * d; float *pr = pp + r, *mr = mp + r, *vr = vp + r;
     #pragma omp simd
     for (int64_t j = 0; j < d; ++j) {
       const float gi = decay ? gr[j] + fwd * pr[j] : gr[j];

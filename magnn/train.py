@@ -67,12 +67,15 @@ def _lazy_adam(p:torch.Tensor, grad:torch.Tensor, st:dict, g:dict,
     (b1, b2), lr, eps, wd = g['betas'], g['lr'], g['eps'], g['weight_decay']
     st['step'] += 1; t = st['step'].item()
     if not grad.is_sparse: grad = grad.to_sparse(1)                             # a dense gradient: every row
-    grad = grad.coalesce(); idx, v = grad.indices()[0], grad.values()          # one row per id, repeats summed
-    if (kernel and p.device.type == 'cpu' and p.dtype == v.dtype == torch.float32 and p.dim() == 2 and p.is_contiguous()
+    if (kernel and p.device.type == 'cpu' and p.dtype == grad.dtype == torch.float32 and p.dim() == 2 and p.is_contiguous()
             and all(st[k].is_contiguous() for k in ('exp_avg', 'exp_avg_sq')) and core_kernel() is not None):
-        core_kernel().adam_rows(p.data, st['exp_avg'], st['exp_avg_sq'], idx.contiguous(), v.contiguous(), b1, b2, eps, wd,
+        idx, v = grad._indices()[0], grad._values()
+        if grad.is_coalesced(): order = idx.new_empty(0)                         # distinct ids
+        else: idx, order = idx.sort(stable=True)                                # repeats summed by the kernel, in the order they came
+        core_kernel().adam_rows(p.data, st['exp_avg'], st['exp_avg_sq'], idx.contiguous(), v.contiguous(), order, b1, b2, eps, wd,
                                 1 / math.sqrt(1 - b2 ** t), -lr / (1 - b1 ** t))
         return
+    grad = grad.coalesce(); idx, v = grad.indices()[0], grad.values()          # one row per id, repeats summed
     if wd: v = v.add(p.index_select(0, idx), alpha=wd)                        # L2 (Adam's weight decay) on the rows used
     m, s = st['exp_avg'].index_select(0, idx).lerp_(v, 1 - b1), st['exp_avg_sq'].index_select(0, idx).mul_(b2).addcmul_(v, v, value=1 - b2)
     st['exp_avg'].index_copy_(0, idx, m); st['exp_avg_sq'].index_copy_(0, idx, s)

@@ -23,7 +23,8 @@ def _kernels_built():
     from magnn.core import core_kernel
     from magnn.models.long_term import attn_kernel
     from magnn.models.gru4rec import bprmax_kernel
-    for k in (core_kernel, attn_kernel, bprmax_kernel): k()   # None where no compiler works: the tests then check the fallbacks
+    from magnn.models.hgn import gate_kernel
+    for k in (core_kernel, attn_kernel, bprmax_kernel, gate_kernel): k()   # None where no compiler works: the tests then check the fallbacks
 
 # ---- the quick loop: `pytest -m "not slow"` (under a minute); CI runs everything ----
 SLOW_FILES = {'test_cli.py', 'test_runs.py', 'test_experiments.py'}   # whole files of subprocess/papermill runs

@@ -9,9 +9,9 @@ from typing import ClassVar, Literal
 import torch
 import torch.nn.functional as F
 from torch import nn
-from ..core import MagnnError, Batch, rows, Dropout
+from ..core import MagnnError, Batch, Dropout
 from ..config import ModelConfig, TrainConfig
-from ..contract import Recommender, register, init_embedding, dot_scores, bce_loss
+from ..contract import Recommender, register, init_embedding, bce_loss
 from ..sampler import NegativeSampler
 
 # %% auto #0
@@ -29,6 +29,7 @@ class CaserConfig(ModelConfig):
     drop:float=0.5             # dropout on the concatenated convolution outputs
     ac_conv:Literal['relu', 'tanh', 'sigm', 'iden']='relu' # φ_c, activation of the horizontal convolutions
     ac_fc:Literal['relu', 'tanh', 'sigm', 'iden']='relu'   # φ_a, activation of the fully connected layer
+    sparse:bool=False          # false: dense Adam over every row (train_caser.py's torch Adam); true: lazy Adam, only the rows of P, E, W2, b a batch uses are stepped and decayed
     positive:ClassVar = ('d',)
     nonneg:ClassVar = ('nv', 'nh')
     train_defaults:ClassVar[dict] = dict(lr=1e-3, l2=1e-6, batch_size=512, neg=3)   # train_caser.py
@@ -80,7 +81,7 @@ class Caser(Recommender):
         "The convolutional sequence embedding z [B, d] of each user's window `batch.seq` [B, L]."
         if batch.seq.shape[1] != self.window.L:
             raise MagnnError(f"Caser was built for windows of L={self.window.L} items but the batch has {batch.seq.shape[1]}")
-        x = rows(self.E.weight, batch.seq) * (batch.seq > 0).unsqueeze(-1)      # [B, L, d]; padding = 0
+        x = self.table_rows(self.E.weight, batch.seq) * (batch.seq > 0).unsqueeze(-1)   # [B, L, d]; padding = 0
         B, L, d = x.shape
         out = []
         if self.conv_v is not None:                                             # [B, nv*d], no activation
@@ -100,12 +101,15 @@ class Caser(Recommender):
 
     def user_vector(self, batch:Batch) -> torch.Tensor:
         "x_u = [z; p_u], [B, 2d]: r̂_uj = x_uᵀ W2_j + b_j."
-        return torch.cat([self.z(batch), self.P(batch.user)], 1)
+        return torch.cat([self.z(batch), self.table_rows(self.P.weight, batch.user, pad=False)], 1)
 
     def score(self, batch:Batch, items:torch.Tensor|None=None) -> torch.Tensor:
         "r̂ for all item ids [B, n_items+1] (one matmul), or for `items` [B, C]."
-        b = self.b.weight.T if items is None else rows(self.b.weight, items).squeeze(-1)
-        return dot_scores(self.user_vector(batch), self.W2.weight, items) + b
+        return self.item_scores(self.user_vector(batch), self.W2.weight, self.b.weight, items)
+
+    def tables(self) -> list[nn.Parameter]:
+        "The user and item tables, of which a step uses a few rows (lazy Adam with `sparse`): P, E, W2, b."
+        return [self.P.weight, self.E.weight, self.W2.weight, self.b.weight]
 
     def loss(self, batch:Batch, negatives:NegativeSampler, train:TrainConfig) -> tuple[torch.Tensor, torch.Tensor]:
         "(Σ BCE over the real targets and their `train.neg` negatives each, number of terms)."

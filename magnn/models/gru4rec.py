@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch import nn
 from ..core import MagnnError, Seqs, Batch, rows, cpu_kernel, CPP_EXP
 from ..config import ModelConfig, TrainConfig
-from ..contract import Recommender, register, dot_scores, item_counts, sparse_rows
+from ..contract import Recommender, register, dot_scores, item_counts, sparse_rows, table_groups
 from ..sampler import NegativeSampler
 
 # %% auto #0
@@ -338,8 +338,7 @@ class GRU4Rec(Recommender):
 
     def param_groups(self) -> list[dict]:
         "The item tables in their own group, `sparse` as configured (lazy Adam, or exact Adam from their row-sparse gradients: `06_train.RowAdam`)."
-        t = {id(p) for p in self.tables()}
-        return [dict(params=[p for p in self.parameters() if id(p) not in t]), dict(params=self.tables(), sparse=self.cfg.sparse)]
+        return table_groups(self, self.tables(), self.cfg.sparse)
 
     def _rows(self, W:torch.Tensor, *idxs:torch.Tensor) -> list[torch.Tensor]:
         "`W[idx]` for each id tensor, with a row-sparse gradient while training (a step uses a few of the table's rows)."

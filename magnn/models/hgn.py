@@ -8,19 +8,109 @@ from dataclasses import dataclass
 from typing import ClassVar
 import torch
 from torch import nn
-from ..core import MagnnError, Batch, rows
+from ..core import MagnnError, Batch, rows, cpu_kernel, CPP_EXP
 from ..config import ModelConfig
 from ..contract import Recommender, register, init_embedding, dot_scores
 
 # %% auto #0
-__all__ = ['HGNConfig', 'HGN']
+__all__ = ['gate_kernel', 'HGNConfig', 'HGN']
+
+# %% ../../nbs/models/04_hgn.ipynb #55ae0051
+_GATE_SRC = CPP_EXP + r"""
+static inline float sigm(float x) { return 1.0f / (1.0f + fexp(-x)); }
+// HGN's gates after its products, window b, position l, dimension j (A = W_g1 e + b_g1, C = W_g2 p_u + b_g2, P4 = p_u W_g4):
+//   a = sigm(A[b,l,j] + C[b,j]); f = e a; z_l = sum_j f_j w3_j + P4[b,l]; g_l = sigm(z_l) m[b,l]; s[b] = sum_l g_l f_l / max(sum_l g_l, 1e-12)
+std::vector<torch::Tensor> gate_fwd(torch::Tensor e, torch::Tensor A, torch::Tensor C, torch::Tensor w3, torch::Tensor P4, torch::Tensor m) {
+  const int64_t B = e.size(0), L = e.size(1), d = e.size(2);
+  TORCH_CHECK(A.sizes() == e.sizes() && C.size(0) == B && C.size(1) == d && w3.numel() == d && P4.size(0) == B && P4.size(1) == L && m.sizes() == P4.sizes(), "gate_fwd: shapes");
+  auto s = torch::empty({B, d}, e.options()), g = torch::empty({B, L}, e.options());
+  const float *ep = e.data_ptr<float>(), *Ap = A.data_ptr<float>(), *Cp = C.data_ptr<float>(), *wp = w3.data_ptr<float>(), *Pp = P4.data_ptr<float>(), *mp = m.data_ptr<float>();
+  float *sp = s.data_ptr<float>(), *gp = g.data_ptr<float>();
+  std::vector<float> fv(L * d);
+  for (int64_t b = 0; b < B; ++b) {
+    float G = 0.0f, *f = fv.data(), *sb = sp + b * d; const float *cb = Cp + b * d;
+    for (int64_t l = 0; l < L; ++l) {
+      const float *el = ep + (b * L + l) * d, *al = Ap + (b * L + l) * d; float *fl = f + l * d, z = 0.0f;
+      #pragma omp simd reduction(+:z)
+      for (int64_t j = 0; j < d; ++j) { fl[j] = el[j] * sigm(al[j] + cb[j]); z += fl[j] * wp[j]; }
+      const float gl = sigm(z + Pp[b * L + l]) * mp[b * L + l];
+      gp[b * L + l] = gl; G += gl;
+    }
+    const float inv = 1.0f / (G < 1e-12f ? 1e-12f : G);
+    for (int64_t j = 0; j < d; ++j) sb[j] = 0.0f;
+    for (int64_t l = 0; l < L; ++l) { const float w = gp[b * L + l] * inv; const float *fl = f + l * d;
+      #pragma omp simd
+      for (int64_t j = 0; j < d; ++j) sb[j] += w * fl[j]; }
+  }
+  return {s, g};
+}
+// The gradients of gate_fwd's s: gs [B, d] -> de, dA [B, L, d], dC [B, d], dw3 [d], dP4 [B, L] (a and f recomputed).
+std::vector<torch::Tensor> gate_bwd(torch::Tensor gs, torch::Tensor e, torch::Tensor A, torch::Tensor C, torch::Tensor w3, torch::Tensor P4,
+                                    torch::Tensor m, torch::Tensor s, torch::Tensor g) {
+  const int64_t B = e.size(0), L = e.size(1), d = e.size(2);
+  auto de = torch::empty_like(e), dA = torch::empty_like(A), dC = torch::empty_like(C), dw3 = torch::zeros({d}, e.options()), dP4 = torch::empty_like(P4);
+  const float *ep = e.data_ptr<float>(), *Ap = A.data_ptr<float>(), *Cp = C.data_ptr<float>(), *wp = w3.data_ptr<float>(), *mp = m.data_ptr<float>();
+  const float *gsp = gs.data_ptr<float>(), *sp = s.data_ptr<float>(), *gp = g.data_ptr<float>();
+  float *dep = de.data_ptr<float>(), *dAp = dA.data_ptr<float>(), *dCp = dC.data_ptr<float>(), *dwp = dw3.data_ptr<float>(), *dPp = dP4.data_ptr<float>();
+  std::vector<float> fv(L * d), av(L * d);
+  for (int64_t b = 0; b < B; ++b) {
+    float *f = fv.data(), *a = av.data(), *dc = dCp + b * d; const float *cb = Cp + b * d, *gsb = gsp + b * d, *sb = sp + b * d;
+    float G = 0.0f;
+    for (int64_t l = 0; l < L; ++l) {
+      const float *el = ep + (b * L + l) * d, *al = Ap + (b * L + l) * d; float *fl = f + l * d, *aa = a + l * d;
+      #pragma omp simd
+      for (int64_t j = 0; j < d; ++j) { aa[j] = sigm(al[j] + cb[j]); fl[j] = el[j] * aa[j]; }
+      G += gp[b * L + l];
+    }
+    const bool clamped = G < 1e-12f; const float inv = 1.0f / (clamped ? 1e-12f : G);
+    for (int64_t j = 0; j < d; ++j) dc[j] = 0.0f;
+    for (int64_t l = 0; l < L; ++l) {
+      const float *el = ep + (b * L + l) * d, *fl = f + l * d, *aa = a + l * d; float *del = dep + (b * L + l) * d, *dal = dAp + (b * L + l) * d;
+      const float gl = gp[b * L + l]; float t = 0.0f;        // t = gs . (f_l - s), or gs . f_l where the clamp holds
+      #pragma omp simd reduction(+:t)
+      for (int64_t j = 0; j < d; ++j) t += gsb[j] * (clamped ? fl[j] : fl[j] - sb[j]);
+      const float dz = mp[b * L + l] != 0.0f ? t * inv * gl * (1.0f - gl) : 0.0f;   // g = sigm(z) where m = 1
+      dPp[b * L + l] = dz;
+      const float w = gl * inv;
+      #pragma omp simd
+      for (int64_t j = 0; j < d; ++j) {
+        const float df = gsb[j] * w + dz * wp[j];
+        dwp[j] += dz * fl[j];
+        del[j] = df * aa[j];
+        const float dp = df * el[j] * aa[j] * (1.0f - aa[j]);
+        dal[j] = dp; dc[j] += dp;
+      }
+    }
+  }
+  return {de, dA, dC, dw3, dP4};
+}
+"""
+
+def gate_kernel():
+    "The compiled `gate_fwd` and `gate_bwd` (HGN's gates), or None where no kernel can be built."
+    return cpu_kernel('magnn_hgn_gate', _GATE_SRC, ['gate_fwd', 'gate_bwd'], fallback="HGN(fused=True) runs its gates as tensor operations")
+
+class _Gates(torch.autograd.Function):
+    "s [B, d] of HGN's feature and instance gates from their pre-activations, by `gate_kernel` (forward and backward)."
+    @staticmethod
+    def forward(ctx, e, A, C, w3, P4, m):
+        args = [t.contiguous() for t in (e, A, C, w3, P4, m)]
+        s, g = gate_kernel().gate_fwd(*args)
+        ctx.save_for_backward(*args, s, g)
+        return s
+    @staticmethod
+    def backward(ctx, gs):
+        de, dA, dC, dw3, dP4 = gate_kernel().gate_bwd(gs.contiguous(), *ctx.saved_tensors)
+        return de, dA, dC, dw3, dP4, None
 
 # %% ../../nbs/models/04_hgn.ipynb #38adfee2
 @dataclass
 class HGNConfig(ModelConfig):
     "HGN: the embedding size (the window length |L| is the protocol's)."
     d:int=50 # embedding size (the HGN paper: 50)
+    fused:bool=True # the gates in one C++ pass forward and one backward on the CPU (`gate_kernel`): the same function; tensor operations where none builds
     positive:ClassVar = ('d',)
+    budget:ClassVar = ('fused',)  # speed only: not part of a result's label
 
 @register('hgn')
 class HGN(Recommender):
@@ -48,9 +138,19 @@ class HGN(Recommender):
         return dict(p_u=p_u, f=f, g=g, s=s, esum=e.sum(1))
 
     def user_vector(self, batch:Batch) -> torch.Tensor:
-        "The vector u with r̂_uj = uᵀ q_j + b_j: p_u + s_u + Σ_i e_i, [B, d]."
-        pt = self.parts(batch)
-        return pt['p_u'] + pt['s'] + pt['esum']
+        "The vector u with r̂_uj = uᵀ q_j + b_j: p_u + s_u + Σ_i e_i, [B, d] (the gates by `gate_kernel` with `fused`, where it applies)."
+        if not self._fused(batch):
+            pt = self.parts(batch)
+            return pt['p_u'] + pt['s'] + pt['esum']
+        p_u, mask = self.P(batch.user), batch.seq > 0
+        e = rows(self.E.weight, batch.seq) * mask.unsqueeze(-1)
+        s = _Gates.apply(e, self.Wg1(e), self.Wg2(p_u), self.wg3.view(-1), p_u @ self.Wg4, mask.to(e.dtype))
+        return p_u + s + e.sum(1)
+
+    def _fused(self, batch:Batch) -> bool:
+        w = self.P.weight
+        return (self.cfg.fused and w.device.type == 'cpu' and w.dtype == torch.float32 and not torch.is_autocast_enabled('cpu')
+                and batch.seq.shape[1] == self.window.L and gate_kernel() is not None)
 
     def score(self, batch:Batch, items:torch.Tensor|None=None) -> torch.Tensor:
         "r̂ for all item ids [B, n_items+1] (one matmul), or for `items` [B, C]."
