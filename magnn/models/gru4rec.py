@@ -16,8 +16,8 @@ from ..contract import Recommender, register, dot_scores, item_counts, sparse_ro
 from ..sampler import NegativeSampler
 
 # %% auto #0
-__all__ = ['GRU4RecConfig', 'GRU4RecPlusConfig', 'top1_loss', 'bpr_max_loss', 'bpr_max_scores', 'bprmax_kernel', 'step_scores',
-           'GRU4Rec', 'GRU4RecPlus']
+__all__ = ['GRU4RecConfig', 'GRU4RecPlusConfig', 'top1_loss', 'bpr_max_loss', 'bpr_max_scores', 'bprmax_kernel', 'step_kernel',
+           'step_scores', 'GRU4Rec', 'GRU4RecPlus']
 
 # %% ../../nbs/models/20_gru4rec.ipynb #e294ef93
 @dataclass
@@ -36,7 +36,7 @@ class GRU4RecConfig(ModelConfig):
     bptt:Literal['one', 'full']='one' # one-step BPTT (official: state detached after every step) or through the window
     context:Literal['window', 'history']='window' # prediction reads the last L items (a session) or the last max_hist+L
     sparse:bool=True             # row-sparse updates of the item tables: only the rows a batch uses are stepped (lazy Adam); false: dense Adam
-    fused:bool=False             # BPR-max forward and backward by a C++ kernel on the CPU (00_core.cpu_kernel): the same function, faster; eager where none builds
+    fused:bool=True              # on the CPU, C++ kernels (00_core.cpu_kernel): GRU4Rec's whole TOP1 training step, GRU4Rec+'s BPR-max; the same function, faster; eager where none builds
     positive:ClassVar = ('hidden',)
     nonneg:ClassVar = ('elu_param', 'n_sample', 'sample_alpha', 'bpreg')
     budget:ClassVar = ('fused',)  # speed only: not part of a result's label
@@ -247,6 +247,138 @@ class _BPRMaxKernel(torch.autograd.Function):
         g = bprmax_kernel().bprmax_bwd(raw.view(S * B, C), nm_in.reshape(S * B, B), coef, G.item(), ctx.alpha)
         return g.view(S, B, C), None, None, None, None
 
+# %% ../../nbs/models/20_gru4rec.ipynb #91ca7a7a
+_STEP_SRC = CPP_EXP + r'''
+static inline float sg(float x) { return 1.0f / (1.0f + fexp(-x)); }
+static inline float th(float x) { float e = fexp(-2.0f * std::fabs(x)); return std::copysign((1.0f - e) / (1.0f + e), x); }
+// One training step's loss and gradients of GRU4Rec with one-hot input, TOP1 over tanh scores and in-batch negatives,
+// one-step BPTT and hidden dropout `keep` [S, B, H] (0 or 1/(1-p); empty: none): `GRU4Rec.loss` on those settings.
+// inp, tgt [B, S] item ids (0 = padding). Returns loss, predictions, gWx [B*S, 3H] (rows inp), gbx, gWhh, gbh,
+// gWy [S*B, H] and gBy [S*B, 1] (rows tgt^T).
+std::vector<torch::Tensor> top1_step(torch::Tensor Wx, torch::Tensor bx, torch::Tensor Whh, torch::Tensor bh, torch::Tensor Wy,
+                                     torch::Tensor By, torch::Tensor inp, torch::Tensor tgt, torch::Tensor keep) {
+  const int64_t B = inp.size(0), S = inp.size(1), H = Whh.size(1), H3 = 3 * H, N = Wx.size(0);
+  TORCH_CHECK(Wx.size(1) == H3 && Whh.size(0) == H3 && Wy.size(1) == H && Wy.size(0) == N && By.size(0) == N && tgt.sizes() == inp.sizes()
+              && (keep.numel() == 0 || keep.numel() == S * B * H), "top1_step: shapes");
+  for (auto *t : {&Wx, &bx, &Whh, &bh, &Wy, &By, &keep}) TORCH_CHECK(t->numel() == 0 || (t->is_contiguous() && t->scalar_type() == torch::kFloat32), "top1_step: float32 contiguous");
+  const int64_t *ip = inp.data_ptr<int64_t>(), *tp = tgt.data_ptr<int64_t>();
+  for (int64_t i = 0; i < B * S; ++i) TORCH_CHECK(ip[i] >= 0 && ip[i] < N && tp[i] >= 0 && tp[i] < N, "top1_step: item id out of range");
+  const float *wx = Wx.data_ptr<float>(), *bxp = bx.data_ptr<float>(), *bhp = bh.data_ptr<float>(), *wy = Wy.data_ptr<float>(), *byp = By.data_ptr<float>();
+  const float *kp = keep.numel() ? keep.data_ptr<float>() : nullptr;
+  auto WhhT = Whh.t();   // [H, 3H], for the products h W_hh^T
+  auto opt = Wx.options();
+  auto gWx = torch::zeros({B * S, H3}, opt), gbx = torch::zeros({H3}, opt), gbh = torch::zeros({H3}, opt), gWy = torch::zeros({S * B, H}, opt), gBy = torch::zeros({S * B, 1}, opt);
+  float *gwx = gWx.data_ptr<float>(), *gbxp = gbx.data_ptr<float>(), *gbhp = gbh.data_ptr<float>(), *gwy = gWy.data_ptr<float>(), *gby = gBy.data_ptr<float>();
+  std::vector<float> a(B * S * H3), R(B * S * H), Z(B * S * H), Nn(B * S * H), HN(B * S * H), dHN(B * S * H, 0.0f), dG(B * S * H3);
+  auto A = [&](int64_t b, int64_t t) { return a.data() + (b * S + t) * H3; };
+  for (int64_t b = 0; b < B; ++b) for (int64_t t = 0; t < S; ++t) { const float *w = wx + ip[b * S + t] * H3; float *o = A(b, t);
+    #pragma omp simd
+    for (int64_t i = 0; i < H3; ++i) o[i] = w[i] + bxp[i]; }
+  // the carried states, values only (hs[t] is the state step t starts from); each step's W_hh product by torch::addmm
+  auto HS = torch::zeros({S, B, H}, opt); float *hs = HS.data_ptr<float>();
+  for (int64_t t = 0; t + 1 < S; ++t) {
+    auto Gt = torch::addmm(bh, HS[t], WhhT); const float *gt = Gt.data_ptr<float>();
+    for (int64_t b = 0; b < B; ++b) {
+      const float *h = hs + (t * B + b) * H, *at = A(b, t), *g = gt + b * H3, *kk = kp ? kp + (t * B + b) * H : nullptr; float *hn = hs + ((t + 1) * B + b) * H;
+      if (ip[b * S + t] <= 0) { for (int64_t i = 0; i < H; ++i) hn[i] = h[i]; continue; }
+      #pragma omp simd
+      for (int64_t i = 0; i < H; ++i) {
+        const float r = sg(at[i] + g[i]), z = sg(at[H + i] + g[H + i]), n = th(at[2 * H + i] + r * g[2 * H + i]);
+        float v = n + z * (h[i] - n); if (kk) v *= kk[i]; hn[i] = v; }
+    }
+  }
+  // every step's cell with its gradient, from hp = hs[t]: rows b*S+t of HP, one product for all
+  auto HP = HS.permute({1, 0, 2}).contiguous().view({B * S, H}); const float *hpp = HP.data_ptr<float>();
+  auto GG = torch::addmm(bh, HP, WhhT); const float *gg = GG.data_ptr<float>();
+  for (int64_t b = 0; b < B; ++b) for (int64_t t = 0; t < S; ++t) {
+    const int64_t o = b * S + t; const float *hp = hpp + o * H, *at = A(b, t), *kk = kp ? kp + (t * B + b) * H : nullptr, *g = gg + o * H3;
+    float *r = R.data() + o * H, *z = Z.data() + o * H, *n = Nn.data() + o * H, *hn = HN.data() + o * H;
+    #pragma omp simd
+    for (int64_t i = 0; i < H; ++i) {
+      r[i] = sg(at[i] + g[i]); z[i] = sg(at[H + i] + g[H + i]); n[i] = th(at[2 * H + i] + r[i] * g[2 * H + i]);
+      float v = (1.0f - z[i]) * n[i] + z[i] * hp[i]; if (kk) v *= kk[i]; hn[i] = v; }
+  }
+  // the scores of each step: s_ij = tanh(h_i . Wy[c_j] + By[c_j]), c_j = tgt[j, t]; TOP1; the three products by torch::mm
+  std::vector<int64_t> last(B * S);
+  for (int64_t b = 0; b < B; ++b) { int64_t l = -1; for (int64_t t = 0; t < S; ++t) { if (ip[b * S + t] > 0) l = t; last[b * S + t] = l; } }
+  auto Hv = torch::empty({B, H}, opt), Ot = torch::empty({B, H}, opt), dS = torch::empty({B, B}, opt);
+  float *hv = Hv.data_ptr<float>(), *ot = Ot.data_ptr<float>(), *dsp = dS.data_ptr<float>();
+  std::vector<float> bt(B), msk(B);
+  double loss = 0.0; int64_t npred = 0;
+  for (int64_t t = 0; t < S; ++t) {
+    for (int64_t i = 0; i < B; ++i) { const int64_t l = last[i * S + t]; float *hi = hv + i * H;
+      if (l < 0) { for (int64_t k = 0; k < H; ++k) hi[k] = 0.0f; } else { const float *src = HN.data() + (i * S + l) * H; for (int64_t k = 0; k < H; ++k) hi[k] = src[k]; } }
+    int64_t cnt = 0;
+    for (int64_t j = 0; j < B; ++j) { const int64_t c = tp[j * S + t]; const float *o = wy + c * H; float *oj = ot + j * H;
+      for (int64_t k = 0; k < H; ++k) oj[k] = o[k];
+      bt[j] = byp[c]; msk[j] = c > 0 ? 1.0f : 0.0f; cnt += c > 0; }
+    auto St = torch::mm(Hv, Ot.t()); float *sp = St.data_ptr<float>();
+    for (int64_t i = 0; i < B; ++i) {
+      float *s = sp + i * B, *ds = dsp + i * B;
+      #pragma omp simd
+      for (int64_t j = 0; j < B; ++j) s[j] = th(s[j] + bt[j]);
+      if (!(ip[i * S + t] > 0 && tp[i * S + t] > 0)) { for (int64_t j = 0; j < B; ++j) ds[j] = 0.0f; continue; }
+      ++npred;
+      const float p = s[i], w = 1.0f / (float)(cnt - 1 > 1 ? cnt - 1 : 1);   // the row's own target is not a negative
+      float row = 0.0f, dp = 0.0f;
+      #pragma omp simd reduction(+:row, dp)
+      for (int64_t j = 0; j < B; ++j) {
+        const float mj = j == i ? 0.0f : msk[j], u = sg(s[j] - p), v = sg(s[j] * s[j]);
+        row += mj * (u + v);
+        const float du = w * mj * u * (1.0f - u), dv = w * mj * v * (1.0f - v) * 2.0f * s[j];
+        ds[j] = (du + dv) * (1.0f - s[j] * s[j]); dp -= du; }
+      loss += row * w;
+      ds[i] = dp * (1.0f - p * p);
+    }
+    auto dH = torch::mm(dS, Ot), dO = torch::mm(dS.t(), Hv);   // dh_i = sum_j ds_ij O_j; dO_j = sum_i ds_ij h_i
+    const float *dhp = dH.data_ptr<float>(), *dop = dO.data_ptr<float>();
+    for (int64_t i = 0; i < B; ++i) { const int64_t l = last[i * S + t]; if (l < 0) continue; float *dh = dHN.data() + (i * S + l) * H; const float *x = dhp + i * H;
+      for (int64_t k = 0; k < H; ++k) dh[k] += x[k]; }
+    for (int64_t j = 0; j < B; ++j) { float *go = gwy + (t * B + j) * H; const float *x = dop + j * H; float sb = 0.0f;
+      for (int64_t k = 0; k < H; ++k) go[k] = x[k];
+      for (int64_t i = 0; i < B; ++i) sb += dsp[i * B + j];
+      gby[t * B + j] = sb; }
+  }
+  // the cells' backward: hn = ((1-z) n + z hp) keep; n = tanh(a_n + r g_n); r, z = sig(a + g); g = Whh hp + bh
+  for (int64_t b = 0; b < B; ++b) for (int64_t t = 0; t < S; ++t) {
+    const int64_t o = b * S + t; const float *hp = hpp + o * H, *kk = kp ? kp + (t * B + b) * H : nullptr;
+    const float *r = R.data() + o * H, *z = Z.data() + o * H, *n = Nn.data() + o * H, *g = gg + o * H3; float *dh = dHN.data() + o * H;
+    float *da = gwx + o * H3, *dg = dG.data() + o * H3;
+    #pragma omp simd
+    for (int64_t i = 0; i < H; ++i) {
+      const float d = kk ? dh[i] * kk[i] : dh[i];
+      const float dn = d * (1.0f - z[i]), dz = d * (hp[i] - n[i]);
+      const float dpn = dn * (1.0f - n[i] * n[i]);
+      const float dr = dpn * g[2 * H + i];
+      const float dpr = dr * r[i] * (1.0f - r[i]), dpz = dz * z[i] * (1.0f - z[i]);
+      da[i] = dpr; da[H + i] = dpz; da[2 * H + i] = dpn;
+      dg[i] = dpr; dg[H + i] = dpz; dg[2 * H + i] = dpn * r[i]; }
+    #pragma omp simd
+    for (int64_t i = 0; i < H3; ++i) { gbxp[i] += da[i]; gbhp[i] += dg[i]; }
+  }
+  // gWhh [3H, H] = dG^T hp over every (b, t)
+  auto gWhh = torch::mm(torch::from_blob(dG.data(), {B * S, H3}, opt).t(), HP);
+  return {torch::tensor((float)loss, opt), torch::tensor(npred, torch::kInt64), gWx, gbx, gWhh, gbh, gWy, gBy};
+}
+'''
+
+def step_kernel():
+    "The compiled `top1_step` (GRU4Rec's training step with one-hot input, TOP1 over tanh scores, one-step BPTT), or None where no kernel can be built."
+    return cpu_kernel('magnn_gru4rec_step', _STEP_SRC, ['top1_step'], fallback="GRU4Rec's training step runs as tensor operations")
+
+class _Top1Step(torch.autograd.Function):
+    "`GRU4Rec.loss` on its default settings by `step_kernel`: the loss; the backward hands each parameter the gradient the kernel made with it (row-sparse for the item tables)."
+    @staticmethod
+    def forward(ctx, Wx, bx, Whh, bh, Wy, By, inp, tgt, keep):
+        loss, _, *grads = step_kernel().top1_step(Wx, bx, Whh, bh, Wy, By, inp, tgt, keep)
+        ctx.save_for_backward(inp, tgt, *grads); ctx.n = Wx.shape[0]
+        return loss
+    @staticmethod
+    def backward(ctx, G):
+        inp, tgt, gWx, gbx, gWhh, gbh, gWy, gBy = ctx.saved_tensors
+        rows_of = lambda ids, v: torch.sparse_coo_tensor(ids.reshape(1, -1), v * G, (ctx.n, v.shape[1]), check_invariants=False)   # repeats summed by the optimiser
+        return rows_of(inp, gWx), gbx * G, gWhh * G, gbh * G, rows_of(tgt.T, gWy), rows_of(tgt.T, gBy), None, None, None
+
 # %% ../../nbs/models/20_gru4rec.ipynb #381919e7
 class _StepScores(torch.autograd.Function):
     "baddbmm(b, h, Oᵀ) with the backward making O's gradient in O's own layout [S, C, H] (no transposed copy)."
@@ -400,6 +532,13 @@ class GRU4Rec(Recommender):
         last = torch.where(real, t, -1).cummax(1).values                             # the last real step so far (-1: none yet)
         return hn.gather(1, last.clamp_min(0).unsqueeze(-1).expand(-1, -1, H)) * (last >= 0).unsqueeze(-1)
 
+    def _step_fused(self, x:torch.Tensor) -> bool:
+        "Whether `loss` runs as `step_kernel` (`fused`, GRU4Rec's settings, training in float32 on the CPU, the kernel built)."
+        c = self.cfg
+        return (c.fused and c.embedding == 'onehot' and c.loss == 'top1' and c.final_act == 'tanh' and c.n_sample == 0 and c.bptt == 'one'
+                and self.training and torch.is_grad_enabled() and x.device.type == 'cpu' and self.Wx.dtype == torch.float32
+                and not torch.is_autocast_enabled('cpu') and step_kernel() is not None)
+
     def user_vector(self, batch:Batch) -> torch.Tensor:
         "The last state over the prediction context: `seq` (a session), or `cat([hist, seq])` with context=history. [B, H]"
         x = batch.seq if self.cfg.context == 'window' else torch.cat([batch.hist, batch.seq], 1)
@@ -426,6 +565,11 @@ class GRU4Rec(Recommender):
         x = torch.cat([batch.seq, batch.pos], 1)
         inp, tgt = x[:, :-1], x[:, 1:]                                            # [B, S]
         S, B = tgt.shape[1], tgt.shape[0]
+        if self._step_fused(x):                                                   # the whole step by `step_kernel`, the same dropout draw
+            p, H = c.dropout_hidden, c.hidden
+            keep = torch.rand(S, B, H, dtype=self.Wx.dtype).lt_(1 - p).div_(1 - p) if p > 0 else self.Wx.new_empty(0)
+            L = _Top1Step.apply(self.Wx, self.bx, self.Whh, self.bh, self.Wy, self.By, inp.contiguous(), tgt.contiguous(), keep)
+            return L, ((inp > 0) & (tgt > 0)).sum()
         cand = tgt.T                                                              # [S, B] the step's targets = in-batch negatives
         if c.n_sample: cand = torch.cat([cand, self.sample((S, c.n_sample))], 1)  # [S, B + n_sample], drawn before the dropout masks
         if c.embedding == 'constrained':                                          # W_y's rows of the inputs and of the candidates in one gather: one sparse gradient, not two added
