@@ -367,14 +367,14 @@ def step_kernel():
     return cpu_kernel('magnn_gru4rec_step', _STEP_SRC, ['top1_step'], fallback="GRU4Rec's training step runs as tensor operations")
 
 class _Top1Step(torch.autograd.Function):
-    "`GRU4Rec.loss` on its default settings by `step_kernel`: the loss; the backward hands each parameter the gradient the kernel made with it (row-sparse for the item tables)."
+    "`GRU4Rec.loss` on its default settings by `step_kernel`: (loss, predictions); the backward hands each parameter the gradient the kernel made with it (row-sparse for the item tables)."
     @staticmethod
     def forward(ctx, Wx, bx, Whh, bh, Wy, By, inp, tgt, keep):
-        loss, _, *grads = step_kernel().top1_step(Wx, bx, Whh, bh, Wy, By, inp, tgt, keep)
-        ctx.save_for_backward(inp, tgt, *grads); ctx.n = Wx.shape[0]
-        return loss
+        loss, n, *grads = step_kernel().top1_step(Wx, bx, Whh, bh, Wy, By, inp, tgt, keep)
+        ctx.save_for_backward(inp, tgt, *grads); ctx.n = Wx.shape[0]; ctx.mark_non_differentiable(n)
+        return loss, n
     @staticmethod
-    def backward(ctx, G):
+    def backward(ctx, G, _):
         inp, tgt, gWx, gbx, gWhh, gbh, gWy, gBy = ctx.saved_tensors
         rows_of = lambda ids, v: torch.sparse_coo_tensor(ids.reshape(1, -1), v * G, (ctx.n, v.shape[1]), check_invariants=False)   # repeats summed by the optimiser
         return rows_of(inp, gWx), gbx * G, gWhh * G, gbh * G, rows_of(tgt.T, gWy), rows_of(tgt.T, gBy), None, None, None
@@ -511,7 +511,7 @@ class GRU4Rec(Recommender):
         B, S = x.shape
         H, p = self.cfg.hidden, self.cfg.dropout_hidden
         real = x > 0
-        keep = torch.rand(S, B, H, dtype=a.dtype, device=a.device).lt_(1 - p).div_(1 - p) if p > 0 else None   # every step's dropout mask in one draw (3x bernoulli_'s speed)
+        keep = self._hidden_keep(S, B, a)
         with torch.no_grad():                                                        # the same recurrence, values only
             hs = a.new_zeros(S, B, H)                                                # the detached state each step starts from
             W, b, ad = self.Whh.detach().T, self.bh.detach(), a.detach()
@@ -531,6 +531,11 @@ class GRU4Rec(Recommender):
         t = torch.arange(S, device=x.device).expand(B, S)
         last = torch.where(real, t, -1).cummax(1).values                             # the last real step so far (-1: none yet)
         return hn.gather(1, last.clamp_min(0).unsqueeze(-1).expand(-1, -1, H)) * (last >= 0).unsqueeze(-1)
+
+    def _hidden_keep(self, S:int, B:int, like:torch.Tensor) -> torch.Tensor|None:
+        "Every step's hidden-dropout mask [S, B, H] (0 or 1/(1-p)) in one draw (3x bernoulli_'s speed), `like`'s dtype and device; None without dropout. The tensor path and `step_kernel` draw it alike."
+        p = self.cfg.dropout_hidden
+        return torch.rand(S, B, self.cfg.hidden, dtype=like.dtype, device=like.device).lt_(1 - p).div_(1 - p) if p > 0 else None
 
     def _step_fused(self, x:torch.Tensor) -> bool:
         "Whether `loss` runs as `step_kernel` (`fused`, GRU4Rec's settings, training in float32 on the CPU, the kernel built)."
@@ -566,10 +571,9 @@ class GRU4Rec(Recommender):
         inp, tgt = x[:, :-1], x[:, 1:]                                            # [B, S]
         S, B = tgt.shape[1], tgt.shape[0]
         if self._step_fused(x):                                                   # the whole step by `step_kernel`, the same dropout draw
-            p, H = c.dropout_hidden, c.hidden
-            keep = torch.rand(S, B, H, dtype=self.Wx.dtype).lt_(1 - p).div_(1 - p) if p > 0 else self.Wx.new_empty(0)
-            L = _Top1Step.apply(self.Wx, self.bx, self.Whh, self.bh, self.Wy, self.By, inp.contiguous(), tgt.contiguous(), keep)
-            return L, ((inp > 0) & (tgt > 0)).sum()
+            keep = self._hidden_keep(S, B, self.Wx)
+            return _Top1Step.apply(self.Wx, self.bx, self.Whh, self.bh, self.Wy, self.By, inp.contiguous(), tgt.contiguous(),
+                                   self.Wx.new_empty(0) if keep is None else keep)
         cand = tgt.T                                                              # [S, B] the step's targets = in-batch negatives
         if c.n_sample: cand = torch.cat([cand, self.sample((S, c.n_sample))], 1)  # [S, B + n_sample], drawn before the dropout masks
         if c.embedding == 'constrained':                                          # W_y's rows of the inputs and of the candidates in one gather: one sparse gradient, not two added

@@ -126,12 +126,17 @@ class HGN(Recommender):
         self.wg3 = nn.Parameter(nn.init.xavier_uniform_(torch.empty(d, 1)))   # instance gate: item part
         self.Wg4 = nn.Parameter(nn.init.xavier_uniform_(torch.empty(d, L)))   # instance gate: one user column per position
 
-    def parts(self, batch:Batch) -> dict:
-        "p_u, the gated features f [B, L, d], the instance gates g [B, L] (0 at padding), s [B, d] and the window sum esum [B, d]."
+    def _inputs(self, batch:Batch) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        "(p_u [B, d], the window's embeddings e [B, L, d] with padding 0 whatever E[0] holds, the real positions [B, L])."
         if batch.seq.shape[1] != self.window.L:
             raise MagnnError(f"HGN was built for windows of L={self.window.L} items but the batch has {batch.seq.shape[1]}")
-        p_u, mask = self.P(batch.user), (batch.seq > 0).unsqueeze(-1)
-        e = rows(self.E.weight, batch.seq) * mask                               # [B, L, d]; padding = 0 whatever E[0] holds
+        mask = batch.seq > 0
+        return self.P(batch.user), rows(self.E.weight, batch.seq) * mask.unsqueeze(-1), mask
+
+    def parts(self, batch:Batch) -> dict:
+        "p_u, the gated features f [B, L, d], the instance gates g [B, L] (0 at padding), s [B, d] and the window sum esum [B, d]."
+        p_u, e, mask = self._inputs(batch)
+        mask = mask.unsqueeze(-1)
         f = e * torch.sigmoid(self.Wg1(e) + self.Wg2(p_u).unsqueeze(1))          # feature gating
         g = torch.sigmoid((f @ self.wg3).squeeze(-1) + p_u @ self.Wg4) * mask.squeeze(-1)   # instance gating
         s = (g.unsqueeze(-1) * f).sum(1) / g.sum(1, keepdim=True).clamp_min(1e-12)          # empty window: s = 0
@@ -142,15 +147,14 @@ class HGN(Recommender):
         if not self._fused(batch):
             pt = self.parts(batch)
             return pt['p_u'] + pt['s'] + pt['esum']
-        p_u, mask = self.P(batch.user), batch.seq > 0
-        e = rows(self.E.weight, batch.seq) * mask.unsqueeze(-1)
+        p_u, e, mask = self._inputs(batch)
         s = _Gates.apply(e, self.Wg1(e), self.Wg2(p_u), self.wg3.view(-1), p_u @ self.Wg4, mask.to(e.dtype))
         return p_u + s + e.sum(1)
 
     def _fused(self, batch:Batch) -> bool:
         w = self.P.weight
         return (self.cfg.fused and w.device.type == 'cpu' and w.dtype == torch.float32 and not torch.is_autocast_enabled('cpu')
-                and batch.seq.shape[1] == self.window.L and gate_kernel() is not None)
+                and gate_kernel() is not None)
 
     def score(self, batch:Batch, items:torch.Tensor|None=None) -> torch.Tensor:
         "r̂ for all item ids [B, n_items+1] (one matmul), or for `items` [B, C]."
