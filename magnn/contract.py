@@ -7,7 +7,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from torch import nn
-from .core import MagnnError, Seqs, Batch, rows
+from .core import MagnnError, Seqs, Batch, rows, gather_dot
 from .config import ModelConfig, WindowConfig, TrainConfig
 from .sampler import make_windows, NegativeSampler
 
@@ -129,7 +129,7 @@ def dot_scores(u:torch.Tensor, # [B, d] user representations
               ) -> torch.Tensor:
     "`u · q_j` for all items (`[B, n_items+1]`, one matmul) or for `items` (`[B, C]`)."
     if items is None: return u @ Q.T
-    return (u.unsqueeze(1) * rows(Q, items)).sum(-1)   # not einsum: B tiny matmuls are 3x slower on a CPU
+    return gather_dot(u, Q, items)   # not einsum: B tiny matmuls are 3x slower on a CPU; not rows(Q, items): the copies cost more than the sums
 
 def init_embedding(n:int, d:int, pad:bool=False) -> nn.Embedding:
     "An embedding table initialised N(0, 1/d) (HGN's init), with a zero padding row 0 when `pad`."

@@ -14,7 +14,7 @@ import torch
 # %% auto #0
 __all__ = ['CPP_EXP', 'MagnnError', 'seed_everything', 'get_device', 'data_dirs', 'cache_dir', 'atomic_path', 'write_json',
            'env_info', 'Seqs', 'Split', 'Dataset', 'Batch', 'tanh', 'cpu_kernel', 'core_kernel', 'index_add_rows',
-           'rows', 'rows_many', 'dropout', 'Dropout', 'tune_malloc']
+           'rows', 'rows_many', 'dot_kernel', 'gather_dot', 'dropout', 'Dropout', 'tune_malloc']
 
 # %% ../nbs/00_core.ipynb #815be25f
 class MagnnError(Exception):
@@ -510,6 +510,88 @@ def rows_many(W:torch.Tensor,         # [n, d] a table
     if W.device.type == 'cpu' and W.requires_grad and idxs: return list(_RowsMany.apply(W, *idxs))
     return [rows(W, i) for i in idxs]
 
+
+# %% ../nbs/00_core.ipynb #ca15f1fc
+_DOT_SRC = r"""#include <torch/extension.h>
+#include <vector>
+static void check(const torch::Tensor &u, const torch::Tensor &Q, const torch::Tensor &items) {
+  TORCH_CHECK(u.dim() == 2 && Q.dim() == 2 && items.dim() == 2 && u.size(0) == items.size(0) && u.size(1) == Q.size(1),
+              "dot_rows: u [B, d], Q [n, d], items [B, C]");
+  TORCH_CHECK(u.scalar_type() == torch::kFloat32 && Q.scalar_type() == torch::kFloat32 && items.scalar_type() == torch::kInt64,
+              "dot_rows: float32 u and Q, int64 items");
+  TORCH_CHECK(u.is_contiguous() && Q.is_contiguous() && items.is_contiguous() && !u.is_cuda() && !Q.is_cuda() && !items.is_cuda(),
+              "dot_rows: contiguous CPU tensors");
+  const int64_t n = Q.size(0), k = items.numel(); const int64_t *ip = items.data_ptr<int64_t>();
+  for (int64_t i = 0; i < k; ++i) TORCH_CHECK(ip[i] >= 0 && ip[i] < n, "item id ", ip[i], " is out of range for a table of ", n, " rows");
+}
+static inline void ahead(const float *row, int64_t d, int rw) {   // a row's cache lines on their way, a few items early
+  for (int64_t j = 0; j < d; j += 16) { if (rw) __builtin_prefetch(row + j, 1); else __builtin_prefetch(row + j, 0); }
+}
+// s[b, c] = u_b . Q[items[b, c]]
+torch::Tensor dot_rows(torch::Tensor u, torch::Tensor Q, torch::Tensor items) {
+  check(u, Q, items);
+  const int64_t B = u.size(0), d = u.size(1), C = items.size(1), k = B * C;
+  auto s = torch::empty({B, C}, u.options());
+  const float *up = u.data_ptr<float>(), *qp = Q.data_ptr<float>(); const int64_t *ip = items.data_ptr<int64_t>(); float *sp = s.data_ptr<float>();
+  for (int64_t b = 0, i = 0; b < B; ++b) { const float *x = up + b * d;
+    for (int64_t c = 0; c < C; ++c, ++i) {
+      if (i + 8 < k) ahead(qp + ip[i + 8] * d, d, 0);
+      const float *q = qp + ip[i] * d; float acc = 0.0f;
+      #pragma omp simd reduction(+:acc)
+      for (int64_t j = 0; j < d; ++j) acc += x[j] * q[j];
+      sp[i] = acc; } }
+  return s;
+}
+// g [B, C] -> (gu [B, d] = sum_c g_bc Q[i_bc] or empty, gQ [n, d] = sum g_bc u_b into row i_bc, in (b, c) order, row 0 zero, or empty)
+std::vector<torch::Tensor> dot_rows_bwd(torch::Tensor g, torch::Tensor u, torch::Tensor Q, torch::Tensor items, bool need_u, bool need_Q) {
+  check(u, Q, items);
+  TORCH_CHECK(g.sizes() == items.sizes() && g.scalar_type() == torch::kFloat32 && g.is_contiguous() && !g.is_cuda(), "dot_rows_bwd: g [B, C] float32");
+  const int64_t B = u.size(0), d = u.size(1), C = items.size(1), k = B * C;
+  auto gu = need_u ? torch::zeros_like(u) : u.new_empty({0}), gQ = need_Q ? torch::zeros_like(Q) : Q.new_empty({0});
+  const float *gp = g.data_ptr<float>(), *up = u.data_ptr<float>(), *qp = Q.data_ptr<float>(); const int64_t *ip = items.data_ptr<int64_t>();
+  float *gup = need_u ? gu.data_ptr<float>() : nullptr, *gqp = need_Q ? gQ.data_ptr<float>() : nullptr;
+  for (int64_t b = 0, i = 0; b < B; ++b) { const float *x = up + b * d;
+    for (int64_t c = 0; c < C; ++c, ++i) {
+      const float w = gp[i]; const int64_t r = ip[i] * d;
+      if (i + 8 < k) { if (need_u) ahead(qp + ip[i + 8] * d, d, 0); if (need_Q) ahead(gqp + ip[i + 8] * d, d, 1); }
+      if (need_u) { float *gx = gup + b * d; const float *q = qp + r;
+        #pragma omp simd
+        for (int64_t j = 0; j < d; ++j) gx[j] += w * q[j]; }
+      if (need_Q) { float *gq = gqp + r;
+        #pragma omp simd
+        for (int64_t j = 0; j < d; ++j) gq[j] += w * x[j]; } } }
+  if (need_Q) for (int64_t j = 0; j < d; ++j) gqp[j] = 0.0f;
+  return {gu, gQ};
+}
+"""
+
+def dot_kernel():
+    "The compiled `dot_rows` and `dot_rows_bwd` (see above), or None where they cannot be built (warned once)."
+    return cpu_kernel('magnn_dot', _DOT_SRC, ['dot_rows', 'dot_rows_bwd'], _CFLAGS + ['-fno-math-errno', '-ffp-contract=off'],
+                      fallback="gather_dot gathers the rows")
+
+class _DotRows(torch.autograd.Function):
+    "`gather_dot` by `dot_kernel`: the scores forward, both gradients in one pass backward."
+    @staticmethod
+    def forward(ctx, u, Q, items):
+        ctx.save_for_backward(u, Q, items)
+        return dot_kernel().dot_rows(u, Q, items)
+    @staticmethod
+    def backward(ctx, g):
+        u, Q, items = ctx.saved_tensors
+        nu, nQ = ctx.needs_input_grad[:2]
+        gu, gQ = dot_kernel().dot_rows_bwd(g.contiguous(), u, Q, items, nu, nQ)
+        return gu if nu else None, gQ if nQ else None, None
+
+def gather_dot(u:torch.Tensor,     # [B, d] user vectors
+               Q:torch.Tensor,     # [n, d] a table (or a product of one)
+               items:torch.Tensor, # long [B, C] row ids; 0 is padding and gets no gradient
+              ) -> torch.Tensor:
+    "`(u.unsqueeze(1) * rows(Q, items)).sum(-1)` ([B, C]) without the gathered rows: by `dot_kernel` for float32 on a CPU."
+    if (u.device.type == Q.device.type == items.device.type == 'cpu' and u.dtype == Q.dtype == torch.float32 and u.dim() == items.dim() == 2
+            and not torch.is_autocast_enabled('cpu') and dot_kernel() is not None):
+        return _DotRows.apply(u.contiguous(), Q.contiguous(), items.contiguous())
+    return (u.unsqueeze(1) * rows(Q, items)).sum(-1)
 
 # %% ../nbs/00_core.ipynb #4e8453d3
 def dropout(x:torch.Tensor,  # any float tensor

@@ -9,7 +9,7 @@ from typing import ClassVar, Literal
 import torch
 import torch.nn.functional as F
 from torch import nn
-from ..core import MagnnError, Batch, rows
+from ..core import MagnnError, Batch
 from ..config import ModelConfig, TrainConfig
 from ..contract import register, dot_scores
 from ..sampler import NegativeSampler
@@ -98,7 +98,7 @@ class GSASRec(SASRec):
         mask = pos > 0
         hr, pr = h[mask], pos[mask]                                             # [P, d], [P]: real positions only
         batch.neg = negatives.sample(batch.user.unsqueeze(1).expand_as(pos)[mask], (train.neg,))
-        s = torch.einsum('pd,pcd->pc', hr, rows(self.Q, torch.cat([pr.unsqueeze(-1), batch.neg], -1)))
+        s = dot_scores(hr, self.Q, torch.cat([pr.unsqueeze(-1), batch.neg], -1))   # [P, k+1], the rows read in place (gather_dot)
         real = torch.ones_like(pr, dtype=torch.bool)
         if self.cfg.loss == 'sce': return sampled_ce_loss(s[:, 0], s[:, 1:], real), mask.sum()
         return gbce_loss(s[:, 0], s[:, 1:], real, gbce_beta(train.neg, self.n_items, self.cfg.t)), mask.sum()
