@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 import numpy as np
 import torch
-from .core import MagnnError, Seqs, Batch
+from .core import MagnnError, Seqs, Batch, cpu_kernel, _CFLAGS
 
 # %% auto #0
-__all__ = ['Windows', 'make_windows', 'contexts', 'NegativeSampler', 'Sequences', 'make_sequences']
+__all__ = ['Windows', 'make_windows', 'contexts', 'NegativeSampler', 'sampler_kernel', 'Sequences', 'make_sequences']
 
 # %% ../nbs/02_sampler.ipynb #82599337
 def _gather(items:torch.Tensor, # long [nnz], the flat items of `Seqs`
@@ -120,9 +120,11 @@ class NegativeSampler:
         self.keys, self.free_below, self.kptr, self.n_free = t(keys), t(free_below), t(kptr), t(inp.n_items - have)
         self._full = bool((have >= inp.n_items).any())
 
-    def _has(self, key):
-        "Whether each key `user*(n_items+1) + item` is an interaction (binary search in the sorted keys)."
-        if not len(self.keys): return torch.zeros_like(key, dtype=torch.bool)
+    def _has(self, u, item):
+        "Whether each (user, item) is an interaction: a binary search in the user's own run of the sorted keys (`sampler_kernel`, CPU), else in all of them."
+        if not len(self.keys): return torch.zeros_like(item, dtype=torch.bool)
+        if self.device.type == 'cpu' and (k := sampler_kernel()) is not None: return k.has_items(self.keys, self.kptr, u.contiguous(), item.contiguous(), self.n_items + 1)
+        key = u * (self.n_items + 1) + item
         return self.keys[torch.searchsorted(self.keys, key).clamp_max(len(self.keys) - 1)] == key
 
     def _exact(self, u, generator):
@@ -144,15 +146,41 @@ class NegativeSampler:
                              "drop such users from the data")
         shape = tuple(shape)
         u = user.reshape(-1, *[1] * len(shape)).expand(len(user), *shape).reshape(-1)
-        base = u * (self.n_items + 1)
         out = torch.randint(1, self.n_items + 1, u.shape, generator=generator, device=self.device)
-        todo = torch.arange(len(out), device=self.device)          # draws still to check
+        todo = None                                                # draws still to check (None: all)
         for r in range(self.rounds + 1):
-            todo = todo[self._has(base[todo] + out[todo])]         # the collisions
+            hit = self._has(u, out) if todo is None else self._has(u[todo], out[todo])
+            todo = hit.nonzero().squeeze(1) if todo is None else todo[hit]   # the collisions
             if len(todo) == 0: break
             if r < self.rounds: out[todo] = torch.randint(1, self.n_items + 1, todo.shape, generator=generator, device=self.device)
             else: out[todo] = self._exact(u[todo], generator)      # exact, never collides
         return out.view(len(user), *shape)
+
+# %% ../nbs/02_sampler.ipynb #c8173f72
+_HAS_SRC = r"""#include <torch/extension.h>
+#include <algorithm>
+// has[i] = whether u[i] * N + item[i] is in keys (sorted), searched only in user u[i]'s run keys[kptr[u] .. kptr[u + 1])
+torch::Tensor has_items(torch::Tensor keys, torch::Tensor kptr, torch::Tensor u, torch::Tensor item, int64_t N) {
+  for (const auto &t : {keys, kptr, u, item})
+    TORCH_CHECK(t.scalar_type() == torch::kInt64 && t.is_contiguous() && !t.is_cuda(), "has_items: contiguous int64 CPU tensors");
+  TORCH_CHECK(u.numel() == item.numel(), "has_items: one user per item");
+  auto out = torch::empty(item.sizes(), item.options().dtype(torch::kBool));
+  const int64_t *kp = keys.data_ptr<int64_t>(), *pp = kptr.data_ptr<int64_t>(), *up = u.data_ptr<int64_t>(), *ip = item.data_ptr<int64_t>();
+  bool *o = out.data_ptr<bool>();
+  const int64_t nu = kptr.numel() - 1, n = item.numel();
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t w = up[i];
+    TORCH_CHECK(w >= 0 && w < nu, "has_items: user ", w, " is out of range for ", nu, " users");
+    if (i + 8 < n) { const int64_t v = up[i + 8]; if (v >= 0 && v < nu) __builtin_prefetch(kp + pp[v]); }   // a later user's run on its way
+    o[i] = std::binary_search(kp + pp[w], kp + pp[w + 1], w * N + ip[i]);
+  }
+  return out;
+}
+"""
+
+def sampler_kernel():
+    "The compiled `has_items` (see above), or None where it cannot be built (warned once)."
+    return cpu_kernel('magnn_sampler', _HAS_SRC, ['has_items'], _CFLAGS, fallback="the negative sampler searches all the keys")
 
 # %% ../nbs/02_sampler.ipynb #3a8d3eb9
 @dataclass

@@ -21,10 +21,11 @@ def _isolated_cache(tmp_path_factory, monkeypatch):
 def _kernels_built():
     "Build the C++ kernels (`magnn.core.cpu_kernel`) before the first test: in a fresh environment each takes a minute or two, which must not fall inside a test's own limit (a run's --time-limit, a subprocess timeout). Built already: loaded in milliseconds."
     from magnn.core import core_kernel, dot_kernel
+    from magnn.sampler import sampler_kernel
     from magnn.models.long_term import attn_kernel
     from magnn.models.gru4rec import bprmax_kernel, step_kernel
     from magnn.models.hgn import gate_kernel
-    for k in (core_kernel, dot_kernel, attn_kernel, bprmax_kernel, step_kernel, gate_kernel): k()   # None where no compiler works: the tests then check the fallbacks
+    for k in (core_kernel, dot_kernel, sampler_kernel, attn_kernel, bprmax_kernel, step_kernel, gate_kernel): k()   # None where no compiler works: the tests then check the fallbacks
 
 # ---- the quick loop: `pytest -m "not slow"` (under a minute); CI runs everything ----
 SLOW_FILES = {'test_cli.py', 'test_runs.py', 'test_experiments.py'}   # whole files of subprocess/papermill runs
