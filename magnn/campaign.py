@@ -33,7 +33,7 @@ TABLE2 = (Row('bprmf', 'bprmf'), Row('gru4rec', 'gru4rec'), Row('gru4rec+', 'gru
           Row('magnn-dense_lr0', 'magnn', (MAGNN_PE, 'dense_lr=0')),            # its matrices kept at their start
           Row('magnn-product', 'magnn', (MAGNN_PE, 'cooc=product')),            # HGN's item-item product in Eq. 6
           Row('hgn', 'hgn'), Row('sasrec-sce', 'gsasrec', ('loss=sce',)),            # SASRec with 256 negatives, sampled softmax (25_gsasrec)
-          *(Row(f'ease-lam{l}', 'ease', (f'lam={l}',), True, 'ease') for l in (50, 100, 200, 500, 1000)),   # one row: λ chosen on validation (200 won 200/500/1000 at the grid's edge, so 100 and 50 were added)
+          *(Row(f'ease-lam{l}', 'ease', (f'lam={l}',), True, 'ease') for l in (10, 20, 50, 100, 200, 500, 1000)),   # one row: λ chosen on validation (the grid went down while its smallest λ won: 200 of 200-1000, then 50 of 50-1000)
           Row('markov', 'markov', (), True), Row('pop', 'pop', (), True))
 
 FIG3 = tuple(Row(f'magnn-h{h}-m{m}', 'magnn', (MAGNN_PE, f'h={h}', f'm={m}')) for h in (5, 10, 15, 20) for m in (5, 10, 15, 20))
@@ -204,12 +204,15 @@ def _commit() -> str|None:
     except Exception: return None
 
 def write_study(out:Path, study:str, rows, seeds:int, dataset:str, extra, command:str, session:dict) -> dict:
-    "Write OUT/campaign.json: the campaign's definition (as of this session) and the sessions so far, `session` last."
+    "Write OUT/campaign.json: the campaign's definition (as of this session: `rows`, and the rows of earlier sessions that a `--rows` subset left out) and the sessions so far, `session` last."
     f = out/'campaign.json'   # OUT is a set of a study: results/STUDY/study.json names it
     old = json.loads(f.read_text()) if f.is_file() else {}
     sessions = [s for s in old.get('sessions', []) if s.get('start') != session['start']] + [session]
+    now = [dict(name=r.name, model=r.model, opts=list(r.opts), deterministic=r.deterministic, group=r.group or r.name) for r in rows]
+    kept = [r for r in old.get('rows', []) if isinstance(r, dict) and r.get('name') not in {x['name'] for x in now}]   # still rows of the table
+    order = {r.name: i for i, r in enumerate(STUDIES.get(study, ()))}
     d = dict(study=study, dataset=dataset, seeds=seeds, budget=list(BUDGET), extra=list(extra), command=command,
-             rows=[dict(name=r.name, model=r.model, opts=list(r.opts), deterministic=r.deterministic, group=r.group or r.name) for r in rows],
+             rows=sorted(now + kept, key=lambda r: order.get(r['name'], len(order))),   # in the study's order
              reader='magnn compare ' + str(out) + ' --paper', sessions=sessions)
     write_json(f, d)
     return d
