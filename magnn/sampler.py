@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 import numpy as np
 import torch
-from .core import MagnnError, Seqs, Batch, cpu_kernel, _CFLAGS
+from .core import MagnnError, Seqs, Batch, cpu_kernel
 
 # %% auto #0
 __all__ = ['Windows', 'make_windows', 'contexts', 'NegativeSampler', 'sampler_kernel', 'Sequences', 'make_sequences']
@@ -180,7 +180,7 @@ torch::Tensor has_items(torch::Tensor keys, torch::Tensor kptr, torch::Tensor u,
 
 def sampler_kernel():
     "The compiled `has_items` (see above), or None where it cannot be built (warned once)."
-    return cpu_kernel('magnn_sampler', _HAS_SRC, ['has_items'], _CFLAGS, fallback="the negative sampler searches all the keys")
+    return cpu_kernel('magnn_sampler', _HAS_SRC, ['has_items'], fallback="the negative sampler searches all the keys")
 
 # %% ../nbs/02_sampler.ipynb #3a8d3eb9
 @dataclass
