@@ -76,6 +76,9 @@ def test_finished_not_rerun(tmp_path, capsys):
     o = capsys.readouterr().out
     assert '3 of 3 trials finished already' in o and 'start ' not in o
     assert {p: p.stat().st_mtime_ns for p in (tmp_path/'s').rglob('metrics.json')} == mt
+    assert main(['--dataset', 'synthetic', '--rows', 'markov', '--out', str(tmp_path/'s')]) == 0   # a session on another subset
+    st = json.loads((tmp_path/'s'/'campaign.json').read_text())
+    assert [r['name'] for r in st['rows']] == ['bprmf', 'markov', 'pop']   # every row run so far, in the study's order
 
 def test_lock(tmp_path, capsys):
     "A second driver on a study that a live process holds is refused."
