@@ -12,17 +12,19 @@ from .runs import find_runs, unfinished_runs, label, read_run, _fmt
 from .campaign import row_of
 
 # %% auto #0
-__all__ = ['PAPER_TABLE2', 'PROPOSED', 'TABLE2_ROWS', 'PAPER_TABLE3', 'HGN_PAPER', 'load_runs', 'summarise', 'results_table',
-           'notes', 'text_table', 'budget', 'bench_table', 'paper_comparison', 'valid_curve', 'plot_curves',
-           'throughput_table']
+__all__ = ['SPEED_ONLY', 'PAPER_TABLE2', 'PROPOSED', 'TABLE2_ROWS', 'PAPER_TABLE3', 'HGN_PAPER', 'load_runs', 'summarise',
+           'results_table', 'notes', 'text_table', 'budget', 'bench_table', 'paper_comparison', 'valid_curve',
+           'plot_curves', 'throughput_table']
 
 # %% ../nbs/09_results.ipynb #2399c815
+SPEED_ONLY = ('eval_batch_size', 'fused')   # budget options that change how fast, not what is computed (each `fused` path is checked against its tensor path)
+
 def _methods(df:pd.DataFrame) -> pd.Series:
     "Each run's label, plus (in parentheses) the budget options that differ between runs of one dataset sharing that label."
     meth = df['label'].copy()
     for _, g in df.groupby(['dataset', 'label'], sort=False):
         if len(g) < 2: continue
-        b = pd.DataFrame(list(g['budget']), index=g.index).drop(columns=['eval_batch_size'], errors='ignore')   # results never depend on it
+        b = pd.DataFrame(list(g['budget']), index=g.index).drop(columns=list(SPEED_ONLY), errors='ignore')   # results never depend on them
         b = b.astype(object).where(b.notna(), None)
         vary = [c for c in b if b[c].map(repr).nunique() > 1]
         for i in g.index if vary else []:
