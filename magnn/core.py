@@ -514,13 +514,14 @@ def rows_many(W:torch.Tensor,         # [n, d] a table
 # %% ../nbs/00_core.ipynb #ca15f1fc
 _DOT_SRC = r"""#include <torch/extension.h>
 #include <vector>
-static void check(const torch::Tensor &u, const torch::Tensor &Q, const torch::Tensor &items) {
+static void check(const torch::Tensor &u, const torch::Tensor &Q, const torch::Tensor &items, bool ids = true) {
   TORCH_CHECK(u.dim() == 2 && Q.dim() == 2 && items.dim() == 2 && u.size(0) == items.size(0) && u.size(1) == Q.size(1),
               "dot_rows: u [B, d], Q [n, d], items [B, C]");
   TORCH_CHECK(u.scalar_type() == torch::kFloat32 && Q.scalar_type() == torch::kFloat32 && items.scalar_type() == torch::kInt64,
               "dot_rows: float32 u and Q, int64 items");
   TORCH_CHECK(u.is_contiguous() && Q.is_contiguous() && items.is_contiguous() && !u.is_cuda() && !Q.is_cuda() && !items.is_cuda(),
               "dot_rows: contiguous CPU tensors");
+  if (!ids) return;   // the backward's ids passed this check in the forward
   const int64_t n = Q.size(0), k = items.numel(); const int64_t *ip = items.data_ptr<int64_t>();
   for (int64_t i = 0; i < k; ++i) TORCH_CHECK(ip[i] >= 0 && ip[i] < n, "item id ", ip[i], " is out of range for a table of ", n, " rows");
 }
@@ -544,7 +545,7 @@ torch::Tensor dot_rows(torch::Tensor u, torch::Tensor Q, torch::Tensor items) {
 }
 // g [B, C] -> (gu [B, d] = sum_c g_bc Q[i_bc] or empty, gQ [n, d] = sum g_bc u_b into row i_bc, in (b, c) order, row 0 zero, or empty)
 std::vector<torch::Tensor> dot_rows_bwd(torch::Tensor g, torch::Tensor u, torch::Tensor Q, torch::Tensor items, bool need_u, bool need_Q) {
-  check(u, Q, items);
+  check(u, Q, items, false);
   TORCH_CHECK(g.sizes() == items.sizes() && g.scalar_type() == torch::kFloat32 && g.is_contiguous() && !g.is_cuda(), "dot_rows_bwd: g [B, C] float32");
   const int64_t B = u.size(0), d = u.size(1), C = items.size(1), k = B * C;
   auto gu = need_u ? torch::zeros_like(u) : u.new_empty({0}), gQ = need_Q ? torch::zeros_like(Q) : Q.new_empty({0});
