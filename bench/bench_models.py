@@ -17,8 +17,14 @@ results/bench/models, one file per dataset, model and device: bench-DATASET-MODE
 
 `--models all` (the default) times every registered model. `--set` applies to every model that has the option.
 `--batches` takes one number for every model, or MODEL=N pairs for some (the others run whole epochs).
+
+Each model runs in a fresh Python process (`--in-process`: all in this one). A model timed after others in one
+process inherits their heap: MA-GNN's epoch took 10.3 CPU s after gcsan and gru4rec+ against 8.4 s in a process
+of its own, at the same load. Each record also holds `machine`: a one-thread 1024x1024 float32 matrix product
+(GFLOP/s) and a 64 MB copy (GB/s), timed in the same process just before the model. This machine's speed drifts
+over days (the same code has taken 1.7x longer), so figures from different days compare only through it.
 """
-import argparse, json, os, time
+import argparse, json, os, subprocess, sys, tempfile, time
 from pathlib import Path
 import torch
 from magnn.core import get_device
@@ -95,6 +101,19 @@ def _counts(ex, bs=8192) -> tuple[int, int, int]:
         t, r, r2 = t + int((b.pos > 0).sum()), r + int(n.sum()), r2 + int((n * n).sum())
     return t, r, r2
 
+def machine_speed(threads:int|None=None) -> dict:
+    "This moment's speed of the machine on one thread (or `threads`): a 1024x1024 float32 matrix product in GFLOP/s and a 64 MB copy in GB/s, each the best of 5 (process CPU time)."
+    a, b = torch.randn(1024, 1024), torch.randn(1024, 1024)
+    x = torch.randn(16 << 20); y = torch.empty_like(x)
+    for _ in range(3): a @ b; y.copy_(x)
+    mm = cp = float('inf')
+    for _ in range(5):
+        c = time.process_time()
+        for _ in range(5): a @ b
+        mm = min(mm, (time.process_time() - c) / 5)
+        c = time.process_time(); y.copy_(x); cp = min(cp, time.process_time() - c)
+    return dict(sgemm_gflops=2 * 1024 ** 3 / mm / 1e9, copy_gbs=2 * x.numel() * 4 / cp / 1e9, threads=torch.get_num_threads())
+
 def _partial_epoch(s, cfg, dev, n:int) -> tuple[float, float]:
     "(wall s, CPU s) per epoch from `n` timed batches of `train_step` (after one warm-up batch), extrapolated."
     ex, bs = s.examples, cfg.train.batch_size
@@ -116,6 +135,7 @@ def bench(name:str, ds, dev, a) -> dict:
     cfg = make_config(name, over)
     out = dict(model=name, dataset=ds.name, device=str(dev), variant=getattr(cfg.hyper, 'variant', None), amp=a.amp, compile=a.compile,
                options=over, torch=torch.__version__, threads=torch.get_num_threads(), cpus=os.cpu_count(), load_avg=os.getloadavg()[0])
+    if dev.type == 'cpu': out['machine'] = machine_speed()
     if dev.type == 'cuda': out['gpu'] = torch.cuda.get_device_name(dev)
     split = ds.split(); v_inp, _ = split.stage('valid')
     t = time.perf_counter(); s = setup(cfg, ds, v_inp, dev, a.seed); _sync(dev); out['setup_s'] = time.perf_counter() - t
@@ -158,6 +178,22 @@ def _batches(vals:list[str]) -> dict:
         out[k or '*'] = int(n)
     return out
 
+def _fresh(name:str, a, raw_batches:list[str]) -> dict:
+    "Run `name`'s benchmark in a fresh Python process with the same options, and return its record."
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = [sys.executable, str(Path(__file__).resolve()), '--models', name, '--dataset', a.dataset, '--data-dir', a.data_dir,
+               '--device', a.device, '--epochs', str(a.epochs), '--seed', str(a.seed), '--json-dir', tmp]
+        cmd += ['--set', *a.set] if a.set else []
+        cmd += ['--batches', *raw_batches] if raw_batches else []
+        cmd += [f for f, on in (('--amp', a.amp), ('--compile', a.compile), ('--no-eval', a.no_eval)) if on]
+        cmd += ['--threads', str(a.threads)] if a.threads else []
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
+        for line in r.stdout.splitlines():
+            if not line.startswith('|'): print(line, flush=True)   # its progress lines, not its one-row table
+        files = list(Path(tmp).glob('bench-*.json'))
+        if r.returncode or len(files) != 1: raise SystemExit(f"bench_models: error: the benchmark of {name} failed (exit {r.returncode})")
+        return json.loads(files[0].read_text())
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--dataset', default='amazon-cds', help="amazon-cds, ml-100k, synthetic, or any magnn dataset name/folder")
@@ -175,17 +211,24 @@ def main(argv=None):
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--json-dir', default=str(Path(__file__).resolve().parents[1]/'results'/'bench'/'models'),
                    help="write one JSON file per model here (bench-DATASET-MODEL-DEVICE.json); '' for none")
+    p.add_argument('--in-process', action='store_true', help="time every model in this process (default: each in a fresh one)")
     a = p.parse_args(argv)
-    a.batches = _batches(a.batches)
+    names = sorted(MODELS) if a.models == ['all'] else a.models
+    if unknown := [n for n in names if n not in MODELS]: p.error(f"unknown model {', '.join(unknown)}; choose from {', '.join(sorted(MODELS))}")
+    raw_batches = a.batches; a.batches = _batches(a.batches)
     if a.threads: torch.set_num_threads(a.threads)
     dev = get_device(a.device)
-    t = time.perf_counter(); ds = load_dataset(a.dataset, data_dir=a.data_dir); load_s = time.perf_counter() - t
-    names = sorted(MODELS) if a.models == ['all'] else a.models
     outs = []
-    for n in names:
-        o = bench(n, ds, dev, a); o['load_s'] = load_s; outs.append(o)
+    if len(names) > 1 and not a.in_process:                             # one fresh process per model: no heap left by the one before
+        for n in names: outs.append(_fresh(n, a, raw_batches))
+    else:
+        t = time.perf_counter(); ds = load_dataset(a.dataset, data_dir=a.data_dir); load_s = time.perf_counter() - t
+        for n in names:
+            o = bench(n, ds, dev, a); o['load_s'] = load_s; outs.append(o)
+    for o in outs:
+        n = o['model']
         if a.json_dir:
-            f = Path(a.json_dir)/f"bench-{ds.name}-{n}-{dev.type}.json"; f.parent.mkdir(parents=True, exist_ok=True)
+            f = Path(a.json_dir)/f"bench-{o['dataset']}-{n}-{dev.type}.json"; f.parent.mkdir(parents=True, exist_ok=True)
             f.write_text(json.dumps(o, indent=2) + '\n')
     print('| model | epoch CPU s | epoch wall s | FLOP floor (GFLOP) | GFLOP/s | test evaluation CPU s | examples / targets / batches | load |\n|---|---|---|---|---|---|---|---|')
     for o in outs:

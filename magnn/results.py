@@ -115,14 +115,16 @@ def budget(runs:pd.DataFrame) -> str:
 def bench_table(paths:list[str|Path]|str|Path, # benchmark JSON files (from bench/bench_models.py or bench_magnn.py --json), or folders of them
                 compact:bool=False, # only model, device, precision, the timings, the floor and the load (the README's table)
                ) -> str:
-    "Markdown table of benchmark files: model, device, dataset, precision, wall and CPU seconds per training epoch, its FLOP floor, seconds per test evaluation, the load."
+    "Markdown table of benchmark files: model, device, dataset, precision, wall and CPU seconds per training epoch, its FLOP floor, seconds per test evaluation, the load; and the machine's speed at that moment where the files have it (bench_models.py's `machine`)."
     if isinstance(paths, (str, Path)): paths = [paths]
     files = [f for p in map(Path, paths) for f in (sorted(p.glob('*.json')) if p.is_dir() else [p])]
     rows = [(f, json.loads(f.read_text())) for f in files]
     rows = [(f, b) for f, b in rows if 'epoch_s' in b]
+    speed = any('machine' in b for _, b in rows)                       # a column only for sets that measured it
     if not rows: raise MagnnError(f"no benchmark files (bench/bench_magnn.py --json) under {', '.join(map(str, paths))}")
     lines = ['| file | model | device | dataset | variant | precision | epoch (s) | epoch CPU (s) | FLOP floor (GFLOP) | GFLOP per CPU s | test evaluation (s) | examples / targets / batches | load | torch |',
              '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|']
+    if speed: lines = [lines[0] + ' machine: GFLOP/s, GB/s |', lines[1] + '---|']
     num = lambda x, f='.2f': '—' if x is None else format(x, f)
     for f, b in rows:
         prec = ('bf16 autocast' if b.get('amp') else 'float32') + (' + compile' if b.get('compile') else '')
@@ -133,8 +135,9 @@ def bench_table(paths:list[str|Path]|str|Path, # benchmark JSON files (from benc
         lines.append(f"| {f.name} | {b.get('model', 'magnn')} | {b.get('gpu') or b['device'] + ' (' + str(b.get('threads')) + ' threads)'} | {b['dataset']} | {b.get('variant')} | {prec} | "
                      f"{b['epoch_s']:.2f}{nb} | {num(cpu)}{nb if cpu is not None else ''} | {num(flo and flo / 1e9, '.1f')} | {num(rate, '.1f')} | {num(b.get('eval_s'))} | "
                      f"{b.get('windows', 0):,} / {tg} / {b.get('batches', 0)} | {num(b.get('load_avg'), '.1f')} | {b.get('torch')} |")
+        if speed: lines[-1] += f" {b['machine']['sgemm_gflops']:.0f}, {b['machine']['copy_gbs']:.1f} |" if 'machine' in b else ' — |'
     if compact:   # keep: model, device, precision, the epoch's wall and CPU time, the floor, its rate, test evaluation, load
-        keep = [1, 2, 5, 6, 7, 8, 9, 10, 12]
+        keep = [1, 2, 5, 6, 7, 8, 9, 10, 12] + ([14] if speed else [])
         lines = ['|' + '|'.join(l.strip('|').split('|')[i] for i in keep) + '|' for l in lines]
     return '\n'.join(lines)
 
