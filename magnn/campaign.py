@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_campaign.ipynb #5926c58e
 from __future__ import annotations
-import argparse, datetime, functools, json, os, platform, shlex, signal, subprocess, sys, time
+import argparse, datetime, functools, json, os, platform, shlex, signal, subprocess, sys, time, uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from .core import MagnnError, write_json
@@ -207,7 +207,7 @@ def write_study(out:Path, study:str, rows, seeds:int, dataset:str, extra, comman
     "Write OUT/campaign.json: the campaign's definition (as of this session: `rows`, and the rows of earlier sessions that a `--rows` subset left out) and the sessions so far, `session` last."
     f = out/'campaign.json'   # OUT is a set of a study: results/STUDY/study.json names it
     old = json.loads(f.read_text()) if f.is_file() else {}
-    sessions = [s for s in old.get('sessions', []) if s.get('start') != session['start']] + [session]
+    sessions = [s for s in old.get('sessions', []) if s.get('id', s.get('start')) != session.get('id', session['start'])] + [session]   # this session's entry replaced, no other (two may start in one second)
     now = [dict(name=r.name, model=r.model, opts=list(r.opts), deterministic=r.deterministic, group=r.group or r.name) for r in rows]
     kept = [r for r in old.get('rows', []) if isinstance(r, dict) and r.get('name') not in {x['name'] for x in now}]   # still rows of the table
     order = {r.name: i for i, r in enumerate(STUDIES.get(study, ()))}
@@ -300,7 +300,7 @@ def main(argv:list[str]|None=None) -> int:
         check(trials, a.extra)
         if a.dry_run: print(show_plan(trials, a.extra)); return 0
         start = datetime.datetime.now().isoformat(timespec='seconds')
-        session = dict(start=start, host=platform.node(), commit=_commit(), device=a.device, jobs=a.jobs, threads=a.threads, deadline=a.deadline)
+        session = dict(id=uuid.uuid4().hex[:12], start=start, host=platform.node(), commit=_commit(), device=a.device, jobs=a.jobs, threads=a.threads, deadline=a.deadline)
         out.mkdir(parents=True, exist_ok=True)
         cmd = 'magnn campaign ' + shlex.join(argv)
         write_study(out, a.study, rows, a.seeds, a.dataset, a.extra, cmd, session)

@@ -79,6 +79,7 @@ def test_finished_not_rerun(tmp_path, capsys):
     assert main(['--dataset', 'synthetic', '--rows', 'markov', '--out', str(tmp_path/'s')]) == 0   # a session on another subset
     st = json.loads((tmp_path/'s'/'campaign.json').read_text())
     assert [r['name'] for r in st['rows']] == ['bprmf', 'markov', 'pop']   # every row run so far, in the study's order
+    assert len(st['sessions']) == 3 and all('end' in x for x in st['sessions'])   # one entry a session, also for two that start in one second
 
 def test_lock(tmp_path, capsys):
     "A second driver on a study that a live process holds is refused."
