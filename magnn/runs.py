@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_runs.ipynb #a1c0e703
 from __future__ import annotations
-import datetime, fcntl, functools, gzip, hashlib, io, json, os, platform, shutil, sys, tempfile, warnings
+import datetime, errno, fcntl, functools, gzip, hashlib, io, json, os, platform, shutil, sys, tempfile, warnings
 from pathlib import Path
 import numpy as np
 import torch
@@ -107,6 +107,18 @@ class _Lock:
 # %% ../nbs/07_runs.ipynb #a1c0e712
 def _now() -> str: return datetime.datetime.now().isoformat(timespec='seconds')
 
+def _exchange(a:Path, b:Path) -> bool:
+    "Swap the two paths `a` and `b` in one atomic step (Linux `renameat2` with RENAME_EXCHANGE); False where the system or its file system cannot."
+    try:
+        import ctypes
+        f = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError): return False                     # not Linux, or a C library without it
+    f.argtypes, AT_FDCWD, RENAME_EXCHANGE = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint], -100, 2
+    if f(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0: return True
+    e = ctypes.get_errno()
+    if e in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP): return False  # an old kernel, or a file system without it
+    raise OSError(e, os.strerror(e), str(a), None, str(b))
+
 def new_run_dir(base:str|Path, # e.g. runs/DATASET/MODEL
                 seed:int) -> Path:
     "A new, empty folder BASE/TIME-seedS (then -2, -3, ... if taken): created exclusively, so two runs started in one second never share one."
@@ -157,12 +169,14 @@ class RunWriter:
         "The new run trained its first epoch: from now on it is the run at `out` (an overwritten run is swapped out and deleted now)."
         if self.is_started: return
         if self.old_lock is not None:
-            trash = self.out.parent/f'.{self.out.name}.old-{os.getpid()}-{os.urandom(4).hex()}'
-            os.rename(self.out, trash)
-            try: os.rename(self.dir, self.out)
-            except OSError: os.rename(trash, self.out); raise
-            self.old_lock.release(trash); self.old_lock = None
-            shutil.rmtree(trash, ignore_errors=True)
+            if _exchange(self.dir, self.out): old = self.dir                  # one atomic step: `out` is never missing
+            else:                                                              # two renames where the system cannot swap
+                old = self.out.parent/f'.{self.out.name}.old-{os.getpid()}-{os.urandom(4).hex()}'
+                os.rename(self.out, old)
+                try: os.rename(self.dir, self.out)
+                except OSError: os.rename(old, self.out); raise
+            self.old_lock.release(old); self.old_lock = None
+            shutil.rmtree(old, ignore_errors=True)                              # killed before this: a dot-folder, cleared by the next overwrite
             self.dir = self.out
         self.is_started = True
 
