@@ -11,7 +11,7 @@ from .core import MagnnError, write_json
 
 # %% auto #0
 __all__ = ['BUDGET', 'MAGNN_PE', 'TABLE2', 'FIG3', 'STUDIES', 'Row', 'Trial', 'plan', 'check', 'trial_state', 'run_trial',
-           'run_campaign', 'write_study', 'row_of', 'select', 'progress', 'show_plan', 'main']
+           'run_campaign', 'write_study', 'row_of', 'select', 'progress', 'cpu_left', 'show_plan', 'main']
 
 # %% ../nbs/13_campaign.ipynb #4641e15a
 @dataclass(frozen=True)
@@ -252,7 +252,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument('--threads', type=int, default=1, help="torch threads per trial (default 1)")
     p.add_argument('--device', default='cpu', help="cpu (default), cuda or auto")
     p.add_argument('--deadline', type=float, metavar='SECONDS', help="then start nothing more and interrupt running trials (resumed next time)")
-    p.add_argument('--dry-run', action='store_true', help="print the trials in order with their state; run nothing")
+    p.add_argument('--dry-run', action='store_true', help="print the trials in order with their state, and the CPU time left at the finished trials' cost; run nothing")
     p.add_argument('--trial', help=argparse.SUPPRESS)
     p.add_argument('extra', nargs='*', metavar='key=value', help="options added to every trial (e.g. epochs=3 for a test)")
     return p
@@ -277,14 +277,36 @@ def progress(out:str|Path) -> str:
         return f"(epoch {ck['epoch']}, best {ck['stopper']['best_epoch']})"
     except Exception: return ''   # a display only: a damaged checkpoint is reported when the trial resumes
 
+def cpu_left(trials:list[Trial], states:list[str], # the trials and their `trial_state`s
+             ledger:list[dict],                      # OUT/trials.jsonl's records (every attempt, its `cpu_s`)
+            ) -> tuple[float, int]:
+    "(CPU seconds the unfinished trials will take, estimated, and how many could not be): each one costs its row's mean over finished trials (every attempt counted), less what it has spent; a row with none finished is not estimated."
+    spent = {}
+    for r in ledger: spent[r.get('trial')] = spent.get(r.get('trial'), 0.) + float(r.get('cpu_s') or 0.)
+    done = {}
+    for t, s in zip(trials, states):
+        if s == 'done' and t.name in spent: done.setdefault(t.row.name, []).append(spent[t.name])
+    left, unknown = 0., 0
+    for t, s in zip(trials, states):
+        if s == 'done': continue
+        if t.row.name not in done: unknown += 1; continue
+        left += max(0., sum(done[t.row.name]) / len(done[t.row.name]) - (spent.get(t.name, 0.) if s == 'resume' else 0.))
+    return left, unknown
+
 def show_plan(trials:list[Trial], extra=()) -> str:
-    "The trials in order with their state (and an interrupted one's progress) and options (what --dry-run prints)."
+    "The trials in order with their state (and an interrupted one's progress) and options, and an estimate of the CPU time left (what --dry-run prints)."
     states = [trial_state(t.out) for t in trials]
     w = max([len(t.name) for t in trials] + [5])
     lines = [f"{i + 1:>4}  {t.name:<{w}}  {s:<7}  {t.row.model}  {' '.join(t.options(extra))}" + (f"  {progress(t.out)}" if s == 'resume' else '')
              for i, (t, s) in enumerate(zip(trials, states))]
     n = {k: states.count(k) for k in ('done', 'resume', 'restart', 'new')}
-    return '\n'.join(lines + [f"{len(trials)} trials: " + ', '.join(f"{v} {k}" for k, v in n.items())])
+    f = trials[0].out.parent.parent/'trials.jsonl' if trials else None
+    try: ledger = [json.loads(l) for l in f.read_text().splitlines() if l.strip()] if f is not None and f.is_file() else []
+    except (OSError, ValueError): ledger = []                               # a display only
+    left, unknown = cpu_left(trials, states, ledger)
+    est = '' if n['done'] == len(trials) else (f"; about {left / 3600:.1f} CPU-hours left at the finished trials' cost" + (f" ({unknown} trials of rows with none finished not counted)" if unknown else '')
+                                               if unknown < len(trials) - n['done'] else "; no finished trial of their rows yet to estimate the time left")
+    return '\n'.join(lines + [f"{len(trials)} trials: " + ', '.join(f"{v} {k}" for k, v in n.items()) + est])
 
 def main(argv:list[str]|None=None) -> int:
     "`magnn campaign` (also `python -m magnn.campaign`); returns the exit code (1 if a trial failed, 130 if stopped)."

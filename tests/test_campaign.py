@@ -76,6 +76,9 @@ def test_finished_not_rerun(tmp_path, capsys):
     o = capsys.readouterr().out
     assert '3 of 3 trials finished already' in o and 'start ' not in o
     assert {p: p.stat().st_mtime_ns for p in (tmp_path/'s').rglob('metrics.json')} == mt
+    assert main([a if a != '2' else '3' for a in args] + ['--dry-run']) == 0     # a third seed: its cost estimated from the first two
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last.startswith('4 trials: 3 done, 0 resume, 0 restart, 1 new; about ') and last.endswith("CPU-hours left at the finished trials' cost"), last
     assert main(['--dataset', 'synthetic', '--rows', 'markov', '--out', str(tmp_path/'s')]) == 0   # a session on another subset
     st = json.loads((tmp_path/'s'/'campaign.json').read_text())
     assert [r['name'] for r in st['rows']] == ['bprmf', 'markov', 'pop']   # every row run so far, in the study's order
