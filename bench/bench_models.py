@@ -101,8 +101,8 @@ def _counts(ex, bs=8192) -> tuple[int, int, int]:
         t, r, r2 = t + int((b.pos > 0).sum()), r + int(n.sum()), r2 + int((n * n).sum())
     return t, r, r2
 
-def machine_speed(threads:int|None=None) -> dict:
-    "This moment's speed of the machine on one thread (or `threads`): a 1024x1024 float32 matrix product in GFLOP/s and a 64 MB copy in GB/s, each the best of 5 (process CPU time)."
+def machine_speed() -> dict:
+    "This moment's speed of the machine at torch's thread setting (one thread with --threads 1): a 1024x1024 float32 matrix product in GFLOP/s and a 64 MB copy in GB/s, each the best of 5 (process CPU time)."
     a, b = torch.randn(1024, 1024), torch.randn(1024, 1024)
     x = torch.randn(16 << 20); y = torch.empty_like(x)
     for _ in range(3): a @ b; y.copy_(x)
