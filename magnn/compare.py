@@ -142,9 +142,12 @@ def verdicts(df:pd.DataFrame, # from `compare_frame`
         if not isinstance(r.get('vs'), str): continue
         b = df[(df.dataset == r.dataset) & (df.method == r.vs)].iloc[0]
         d = r['recall@10 mean'] - b['recall@10 mean']
-        ps = [p for p in (r.p_users, r.p_seeds) if not np.isnan(p)]
-        sig = bool(ps) and max(ps) <= 0.01
+        tested = [(k, v) for k, v in (('test users', r.p_users), ('seeds', r.p_seeds)) if not np.isnan(v)]
+        sig = [k for k, v in tested if v <= 0.01]
         word = ('**beats**' if d > 0 else '**is below**') if sig else 'is not significantly different from'
+        if sig and len(sig) < len(tested):   # the tests disagree: say which one holds
+            word = f"is {'above' if d > 0 else 'below'} (significant over {sig[0]}, not over {[k for k, _ in tested if k not in sig][0]})"
+
         spread = max(r['recall@10 std'], b['recall@10 std']) if r.seeds > 1 and b.seeds > 1 else None
         p = ', '.join(f"p = {v:.2g} over {k}" for k, v in (('users', r.p_users), ('seeds', r.p_seeds)) if not np.isnan(v)) or 'no test possible'
         n = lambda k: f"{k} seed" + ('s' if k > 1 else '')
