@@ -178,16 +178,10 @@ def _batches(vals:list[str]) -> dict:
         out[k or '*'] = int(n)
     return out
 
-def _fresh(name:str, a, raw_batches:list[str]) -> dict:
-    "Run `name`'s benchmark in a fresh Python process with the same options, and return its record."
-    with tempfile.TemporaryDirectory() as tmp:
-        cmd = [sys.executable, str(Path(__file__).resolve()), '--models', name, '--dataset', a.dataset, '--data-dir', a.data_dir,
-               '--device', a.device, '--epochs', str(a.epochs), '--seed', str(a.seed), '--json-dir', tmp]
-        cmd += ['--set', *a.set] if a.set else []
-        cmd += ['--batches', *raw_batches] if raw_batches else []
-        cmd += [f for f, on in (('--amp', a.amp), ('--compile', a.compile), ('--no-eval', a.no_eval)) if on]
-        cmd += ['--threads', str(a.threads)] if a.threads else []
-        r = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
+def _fresh(name:str, argv:list[str]) -> dict:
+    "Run `name`'s benchmark in a fresh Python process with this command's arguments `argv`, and return its record."
+    with tempfile.TemporaryDirectory() as tmp:   # a later --models and --json-dir replace the ones in argv
+        r = subprocess.run([sys.executable, str(Path(__file__).resolve()), *argv, '--models', name, '--json-dir', tmp], stdout=subprocess.PIPE, text=True)
         for line in r.stdout.splitlines():
             if not line.startswith('|'): print(line, flush=True)   # its progress lines, not its one-row table
         files = list(Path(tmp).glob('bench-*.json'))
@@ -212,15 +206,16 @@ def main(argv=None):
     p.add_argument('--json-dir', default=str(Path(__file__).resolve().parents[1]/'results'/'bench'/'models'),
                    help="write one JSON file per model here (bench-DATASET-MODEL-DEVICE.json); '' for none")
     p.add_argument('--in-process', action='store_true', help="time every model in this process (default: each in a fresh one)")
+    argv = list(sys.argv[1:] if argv is None else argv)
     a = p.parse_args(argv)
     names = sorted(MODELS) if a.models == ['all'] else a.models
     if unknown := [n for n in names if n not in MODELS]: p.error(f"unknown model {', '.join(unknown)}; choose from {', '.join(sorted(MODELS))}")
-    raw_batches = a.batches; a.batches = _batches(a.batches)
+    a.batches = _batches(a.batches)
     if a.threads: torch.set_num_threads(a.threads)
     dev = get_device(a.device)
     outs = []
     if len(names) > 1 and not a.in_process:                             # one fresh process per model: no heap left by the one before
-        for n in names: outs.append(_fresh(n, a, raw_batches))
+        for n in names: outs.append(_fresh(n, argv))
     else:
         t = time.perf_counter(); ds = load_dataset(a.dataset, data_dir=a.data_dir); load_s = time.perf_counter() - t
         for n in names:

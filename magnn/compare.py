@@ -142,14 +142,13 @@ def verdicts(df:pd.DataFrame, # from `compare_frame`
         if not isinstance(r.get('vs'), str): continue
         b = df[(df.dataset == r.dataset) & (df.method == r.vs)].iloc[0]
         d = r['recall@10 mean'] - b['recall@10 mean']
-        tested = [(k, v) for k, v in (('test users', r.p_users), ('seeds', r.p_seeds)) if not np.isnan(v)]
-        sig = [k for k, v in tested if v <= 0.01]
-        word = ('**beats**' if d > 0 else '**is below**') if sig else 'is not significantly different from'
-        if sig and len(sig) < len(tested):   # the tests disagree: say which one holds
-            word = f"is {'above' if d > 0 else 'below'} (significant over {sig[0]}, not over {[k for k, _ in tested if k not in sig][0]})"
-
+        tested = [(k, v) for k, v in (('users', r.p_users), ('seeds', r.p_seeds)) if not np.isnan(v)]
+        sig, not_sig = [k for k, v in tested if v <= 0.01], [k for k, v in tested if v > 0.01]
+        if not sig: word = 'is not significantly different from'
+        elif not_sig: word = f"is {'above' if d > 0 else 'below'} (significant over {'test ' * (sig[0] == 'users')}{sig[0]}, not over {'test ' * (not_sig[0] == 'users')}{not_sig[0]})"   # the tests disagree: say which one holds
+        else: word = '**beats**' if d > 0 else '**is below**'
         spread = max(r['recall@10 std'], b['recall@10 std']) if r.seeds > 1 and b.seeds > 1 else None
-        p = ', '.join(f"p = {v:.2g} over {k}" for k, v in (('users', r.p_users), ('seeds', r.p_seeds)) if not np.isnan(v)) or 'no test possible'
+        p = ', '.join(f"p = {v:.2g} over {k}" for k, v in tested) or 'no test possible'
         n = lambda k: f"{k} seed" + ('s' if k > 1 else '')
         out.append(f"- `{r.method}` ({n(r.seeds)}) {word} `{b.method}` ({n(b.seeds)}), the best baseline on validation: "
                    f"test Recall@10 {_mean_std(r, 'recall@10')} against {_mean_std(b, 'recall@10')} ({d:+.4f}; {p}), NDCG@10 {_mean_std(r, 'ndcg@10')} against "
