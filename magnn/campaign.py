@@ -11,7 +11,8 @@ from .core import MagnnError, write_json
 
 # %% auto #0
 __all__ = ['BUDGET', 'MAGNN_PE', 'TABLE2', 'FIG3', 'STUDIES', 'Row', 'Trial', 'plan', 'check', 'trial_state', 'run_trial',
-           'run_campaign', 'write_study', 'row_of', 'select', 'progress', 'cpu_left', 'show_plan', 'main']
+           'read_ledger', 'estimates', 'cpu_left', 'next_trial', 'run_campaign', 'write_study', 'row_of', 'select',
+           'progress', 'show_plan', 'main']
 
 # %% ../nbs/13_campaign.ipynb #4641e15a
 @dataclass(frozen=True)
@@ -104,6 +105,41 @@ def _worker(spec_json:str) -> int:
     print(f"done: {spec['out']}: best epoch {res['best_epoch']}, test recall@10 {t['recall@10']:.4f} ndcg@10 {t['ndcg@10']:.4f}", flush=True)
     return 0
 
+# %% ../nbs/13_campaign.ipynb #3fcad804
+def read_ledger(out:str|Path) -> list[dict]:
+    "OUT/trials.jsonl's records ([] if there is none, or it cannot be read: it only feeds estimates)."
+    try: return [json.loads(l) for l in (Path(out)/'trials.jsonl').read_text().splitlines() if l.strip()]
+    except (OSError, ValueError): return []
+
+def estimates(trials:list[Trial], states:list[str], # the trials and their `trial_state`s
+              ledger:list[dict],                      # OUT/trials.jsonl's records (every attempt, its `cpu_s`)
+              device:str|None=None,                   # count only attempts on this device (None: every one)
+             ) -> dict[str, float|None]:
+    "Each unfinished trial's CPU seconds still to go, estimated: its row's mean over finished trials (every attempt counted), less what it has spent if it resumes; None for a row with none finished."
+    spent = {}
+    for r in ledger:
+        if device is None or r.get('device', 'cpu') == device: spent[r.get('trial')] = spent.get(r.get('trial'), 0.) + float(r.get('cpu_s') or 0.)
+    done = {}
+    for t, s in zip(trials, states):
+        if s == 'done' and t.name in spent: done.setdefault(t.row.name, []).append(spent[t.name])
+    return {t.name: None if t.row.name not in done else
+            max(0., sum(done[t.row.name]) / len(done[t.row.name]) - (spent.get(t.name, 0.) if s == 'resume' else 0.))
+            for t, s in zip(trials, states) if s != 'done'}
+
+def cpu_left(trials:list[Trial], states:list[str], ledger:list[dict]) -> tuple[float, int]:
+    "(CPU seconds the unfinished trials will take, estimated, and how many could not be): the sum of their `estimates`."
+    est = estimates(trials, states, ledger)
+    return sum(e for e in est.values() if e is not None), sum(e is None for e in est.values())
+
+def next_trial(todo:list[Trial], # the trials not started yet, in order
+               est:dict,          # trial name -> estimated seconds (None: not known), from `estimates`
+               left:float|None,   # seconds to the deadline (None: no deadline)
+               slack:float=1.5,   # wall seconds expected per CPU second: a trial fits when its estimate times this is at most `left`
+              ) -> Trial|None:
+    "The first trial of `todo` expected to finish before the deadline (one without an estimate always may), else None."
+    return next((t for t in todo if left is None or est.get(t.name) is None or est[t.name] * slack <= left), None)
+
+
 # %% ../nbs/13_campaign.ipynb #aa02e6e1
 def _lock(out:Path) -> Path:
     "Take OUT/.campaign.lock (the driver's pid); refuse if a live process holds it."
@@ -141,7 +177,8 @@ def run_campaign(trials:list[Trial],  # from `plan`, in order
                  jobs:int=2,          # trials at once
                  threads:int=1,       # torch threads per trial
                  extra=(),            # key=value options added to every trial (after the row's)
-                 deadline:float|None=None, # seconds: then start nothing more and interrupt the running trials
+                 deadline:float|None=None, # seconds: start only trials expected to finish by then (`next_trial`); at it, interrupt the running ones
+                 slack:float=1.5,     # wall seconds expected per CPU second of a trial's estimate
                  say=print,           # where progress lines go
                 ) -> dict:
     "Run every unfinished trial in order; returns {'done': [...], 'failed': [...], 'interrupted': [...], 'skipped': [...], 'left': [...]}."
@@ -153,7 +190,7 @@ def run_campaign(trials:list[Trial],  # from `plan`, in order
     todo = [t for t in trials if trial_state(t.out) != 'done']
     if skipped: say(f"{len(skipped)} of {len(trials)} trials finished already: not run again")
     res = dict(done=[], failed=[], interrupted=[], skipped=skipped, left=[])
-    running, stopping, sent = {}, False, False
+    running, stopping, sent, est = {}, False, False, None
     def stop(*_):
         nonlocal stopping
         stopping = True
@@ -167,7 +204,15 @@ def run_campaign(trials:list[Trial],  # from `plan`, in order
                 for p, _ in running.values(): p.send_signal(signal.SIGTERM)
                 sent = True
             while todo and len(running) < jobs:
-                t = todo.pop(0)
+                left = None if deadline is None else deadline - (time.monotonic() - t0)
+                if left is not None and est is None: est = estimates(trials, [trial_state(x.out) for x in trials], read_ledger(out), device)   # finished trials give the costs
+                t = next_trial(todo, est or {}, left, slack)
+                if t is None:                                   # nothing left fits before the deadline
+                    if not running:
+                        say(f"deadline: {len(todo)} trials would not finish in the {left / 60:.0f} min left (their rows' CPU time × {slack}): left for next time")
+                        res['left'] += [x.name for x in todo]; todo = []
+                    break
+                todo.remove(t)
                 if (pid := _orphan(t, out/'logs')) is not None:
                     say(f"skip {t.name}: still running in process {pid} (left by a stopped driver); stop it or let it finish"); res['left'].append(t.name); continue
                 spec = dict(out=str(t.out), model=t.row.model, seed=t.seed, options=t.options(extra), dataset=str(dataset),
@@ -178,6 +223,7 @@ def run_campaign(trials:list[Trial],  # from `plan`, in order
             if pid == 0: time.sleep(0.2); continue
             if pid not in running: continue
             p, t = running.pop(pid)
+            est = None                                          # the ledger grows: estimate again
             (out/'logs'/f"{t.row.name}-seed{t.seed}.pid").unlink(missing_ok=True)
             p.returncode = rc = os.waitstatus_to_exitcode(status)
             kind = 'done' if rc == 0 else 'interrupted' if rc in (130, -signal.SIGTERM, -signal.SIGINT) else 'failed'
@@ -251,7 +297,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument('--jobs', type=int, default=2, help="trials at once (default 2)")
     p.add_argument('--threads', type=int, default=1, help="torch threads per trial (default 1)")
     p.add_argument('--device', default='cpu', help="cpu (default), cuda or auto")
-    p.add_argument('--deadline', type=float, metavar='SECONDS', help="then start nothing more and interrupt running trials (resumed next time)")
+    p.add_argument('--deadline', type=float, metavar='SECONDS', help="start only trials expected to finish within SECONDS (their row's CPU time so far × --slack); "
+                   "at SECONDS interrupt the running ones (they resume from their checkpoints, on this machine)")
+    p.add_argument('--slack', type=float, default=1.5, help="wall seconds expected per CPU second of a trial, for --deadline (default 1.5)")
     p.add_argument('--dry-run', action='store_true', help="print the trials in order with their state, and the CPU time left at the finished trials' cost; run nothing")
     p.add_argument('--trial', help=argparse.SUPPRESS)
     p.add_argument('extra', nargs='*', metavar='key=value', help="options added to every trial (e.g. epochs=3 for a test)")
@@ -277,22 +325,6 @@ def progress(out:str|Path) -> str:
         return f"(epoch {ck['epoch']}, best {ck['stopper']['best_epoch']})"
     except Exception: return ''   # a display only: a damaged checkpoint is reported when the trial resumes
 
-def cpu_left(trials:list[Trial], states:list[str], # the trials and their `trial_state`s
-             ledger:list[dict],                      # OUT/trials.jsonl's records (every attempt, its `cpu_s`)
-            ) -> tuple[float, int]:
-    "(CPU seconds the unfinished trials will take, estimated, and how many could not be): each one costs its row's mean over finished trials (every attempt counted), less what it has spent; a row with none finished is not estimated."
-    spent = {}
-    for r in ledger: spent[r.get('trial')] = spent.get(r.get('trial'), 0.) + float(r.get('cpu_s') or 0.)
-    done = {}
-    for t, s in zip(trials, states):
-        if s == 'done' and t.name in spent: done.setdefault(t.row.name, []).append(spent[t.name])
-    left, unknown = 0., 0
-    for t, s in zip(trials, states):
-        if s == 'done': continue
-        if t.row.name not in done: unknown += 1; continue
-        left += max(0., sum(done[t.row.name]) / len(done[t.row.name]) - (spent.get(t.name, 0.) if s == 'resume' else 0.))
-    return left, unknown
-
 def show_plan(trials:list[Trial], extra=()) -> str:
     "The trials in order with their state (and an interrupted one's progress) and options, and an estimate of the CPU time left (what --dry-run prints)."
     states = [trial_state(t.out) for t in trials]
@@ -300,10 +332,7 @@ def show_plan(trials:list[Trial], extra=()) -> str:
     lines = [f"{i + 1:>4}  {t.name:<{w}}  {s:<7}  {t.row.model}  {' '.join(t.options(extra))}" + (f"  {progress(t.out)}" if s == 'resume' else '')
              for i, (t, s) in enumerate(zip(trials, states))]
     n = {k: states.count(k) for k in ('done', 'resume', 'restart', 'new')}
-    f = trials[0].out.parent.parent/'trials.jsonl' if trials else None
-    try: ledger = [json.loads(l) for l in f.read_text().splitlines() if l.strip()] if f is not None and f.is_file() else []
-    except (OSError, ValueError): ledger = []                               # a display only
-    left, unknown = cpu_left(trials, states, ledger)
+    left, unknown = cpu_left(trials, states, read_ledger(trials[0].out.parent.parent) if trials else [])
     est = '' if n['done'] == len(trials) else (f"; about {left / 3600:.1f} CPU-hours left at the finished trials' cost" + (f" ({unknown} trials of rows with none finished not counted)" if unknown else '')
                                                if unknown < len(trials) - n['done'] else "; no finished trial of their rows yet to estimate the time left")
     return '\n'.join(lines + [f"{len(trials)} trials: " + ', '.join(f"{v} {k}" for k, v in n.items()) + est])
@@ -320,13 +349,14 @@ def main(argv:list[str]|None=None) -> int:
         out = Path(a.out or Path('results')/f"{a.study}-{Path(a.dataset).name}"/'campaign')   # a set of the study folder
         trials = plan(rows, a.seeds, out)
         check(trials, a.extra)
+        if a.deadline is not None and a.deadline <= 0 or a.slack <= 0: raise MagnnError(f"--deadline {a.deadline} --slack {a.slack}: both must be above 0")
         if a.dry_run: print(show_plan(trials, a.extra)); return 0
         start = datetime.datetime.now().isoformat(timespec='seconds')
         session = dict(id=uuid.uuid4().hex[:12], start=start, host=platform.node(), commit=_commit(), device=a.device, jobs=a.jobs, threads=a.threads, deadline=a.deadline)
         out.mkdir(parents=True, exist_ok=True)
         cmd = 'magnn campaign ' + shlex.join(argv)
         write_study(out, a.study, rows, a.seeds, a.dataset, a.extra, cmd, session)
-        r = run_campaign(trials, out, a.dataset, a.data_dir, a.device, a.jobs, a.threads, a.extra, a.deadline)
+        r = run_campaign(trials, out, a.dataset, a.data_dir, a.device, a.jobs, a.threads, a.extra, a.deadline, a.slack)
         write_study(out, a.study, rows, a.seeds, a.dataset, a.extra, cmd,
                     {**session, 'end': datetime.datetime.now().isoformat(timespec='seconds'), **{k: len(v) for k, v in r.items()}})
         print(f"campaign {out}: {len(r['done'])} trials finished now, {len(r['skipped'])} before, {len(r['interrupted'])} interrupted, "

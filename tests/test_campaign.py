@@ -116,3 +116,20 @@ def test_orphan_skipped(tmp_path, capsys):
     (tmp_path/'s'/'logs'/'bprmf-seed0.pid').write_text(str(os.getppid()))
     assert main(['--dataset', 'synthetic', '--rows', 'bprmf', '--out', str(tmp_path/'s'), '--seeds', '1']) == 130
     assert 'skip bprmf/seed0: still running in process' in capsys.readouterr().out and not (tmp_path/'s'/'bprmf').exists()
+
+def test_deadline_starts_what_fits(tmp_path, capsys):
+    "With --deadline a trial starts only if its row's cost so far (× --slack) fits: one that does not is left for next time and a later one that fits runs."
+    args = ['--dataset', 'synthetic', '--rows', 'bprmf,sasrec', '--out', str(tmp_path/'s'), '--jobs', '1', 'epochs=1']
+    assert main(args + ['--seeds', '1']) == 0
+    led = tmp_path/'s'/'trials.jsonl'
+    recs = [json.loads(l) for l in led.read_text().splitlines()]
+    assert [r['trial'] for r in recs] == ['bprmf/seed0', 'sasrec/seed0']
+    recs[0]['cpu_s'] = 1e6                                           # as if BPRMF took 11 CPU-days
+    led.write_text(''.join(json.dumps(r) + '\n' for r in recs))
+    capsys.readouterr()
+    assert main(args + ['--seeds', '2', '--deadline', '3600']) == 130
+    o = capsys.readouterr().out
+    assert 'start sasrec/seed1 (new)' in o and 'start bprmf' not in o, o
+    assert 'deadline: 1 trials would not finish in the 60 min left' in o, o
+    assert trial_state(tmp_path/'s'/'sasrec'/'seed1') == 'done' and trial_state(tmp_path/'s'/'bprmf'/'seed1') == 'new'
+    assert main(args + ['--seeds', '2', '--deadline', '0']) == 2 and '--deadline 0.0 --slack 1.5: both must be above 0' in capsys.readouterr().err
