@@ -11,8 +11,8 @@ from .core import MagnnError, write_json
 
 # %% auto #0
 __all__ = ['BUDGET', 'MAGNN_PE', 'TABLE2', 'FIG3', 'STUDIES', 'Row', 'Trial', 'plan', 'check', 'trial_state', 'run_trial',
-           'read_ledger', 'estimates', 'cpu_left', 'next_trial', 'run_campaign', 'write_study', 'row_of', 'select',
-           'progress', 'show_plan', 'main']
+           'read_ledger', 'run_cpu', 'estimates', 'cpu_left', 'next_trial', 'run_campaign', 'write_study', 'row_of',
+           'select', 'progress', 'show_plan', 'main']
 
 # %% ../nbs/13_campaign.ipynb #4641e15a
 @dataclass(frozen=True)
@@ -111,24 +111,32 @@ def read_ledger(out:str|Path) -> list[dict]:
     try: return [json.loads(l) for l in (Path(out)/'trials.jsonl').read_text().splitlines() if l.strip()]
     except (OSError, ValueError): return []
 
+def run_cpu(out:str|Path) -> float:
+    "The CPU seconds a resumable run has spent so far, from its checkpoint's sessions (0 if unreadable): what resuming it saves. Not the ledger's sum, which also holds attempts that were lost to a restart."
+    import torch
+    from magnn.runs import CHECKPOINT
+    try: return float(sum(s.get('cpu_s', 0.) for s in torch.load(Path(out)/CHECKPOINT, map_location='cpu', weights_only=True, mmap=True)['sessions']))
+    except Exception: return 0.
+
 def estimates(trials:list[Trial], states:list[str], # the trials and their `trial_state`s
               ledger:list[dict],                      # OUT/trials.jsonl's records (every attempt, its `cpu_s`)
               device:str|None=None,                   # count only attempts on this device (None: every one)
+              spent=run_cpu,                          # a resumable trial's folder -> CPU seconds its run has spent
              ) -> dict[str, float|None]:
-    "Each unfinished trial's CPU seconds still to go, estimated: its row's mean over finished trials (every attempt counted), less what it has spent if it resumes; None for a row with none finished."
-    spent = {}
+    "Each unfinished trial's CPU seconds still to go, estimated: its row's mean over finished trials (every attempt counted), less what its run has spent if it resumes; None for a row with none finished."
+    cost = {}
     for r in ledger:
-        if device is None or r.get('device', 'cpu') == device: spent[r.get('trial')] = spent.get(r.get('trial'), 0.) + float(r.get('cpu_s') or 0.)
+        if device is None or r.get('device', 'cpu') == device: cost[r.get('trial')] = cost.get(r.get('trial'), 0.) + float(r.get('cpu_s') or 0.)
     done = {}
     for t, s in zip(trials, states):
-        if s == 'done' and t.name in spent: done.setdefault(t.row.name, []).append(spent[t.name])
+        if s == 'done' and t.name in cost: done.setdefault(t.row.name, []).append(cost[t.name])
     return {t.name: None if t.row.name not in done else
-            max(0., sum(done[t.row.name]) / len(done[t.row.name]) - (spent.get(t.name, 0.) if s == 'resume' else 0.))
+            max(0., sum(done[t.row.name]) / len(done[t.row.name]) - (spent(t.out) if s == 'resume' else 0.))
             for t, s in zip(trials, states) if s != 'done'}
 
-def cpu_left(trials:list[Trial], states:list[str], ledger:list[dict]) -> tuple[float, int]:
+def cpu_left(trials:list[Trial], states:list[str], ledger:list[dict], spent=run_cpu) -> tuple[float, int]:
     "(CPU seconds the unfinished trials will take, estimated, and how many could not be): the sum of their `estimates`."
-    est = estimates(trials, states, ledger)
+    est = estimates(trials, states, ledger, spent=spent)
     return sum(e for e in est.values() if e is not None), sum(e is None for e in est.values())
 
 def next_trial(todo:list[Trial], # the trials not started yet, in order
