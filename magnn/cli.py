@@ -129,6 +129,7 @@ def _parser(epilog:str|None=None) -> argparse.ArgumentParser:
     cp.add_argument('--csv', metavar='FILE', help="also write the table as CSV here")
     cp.add_argument('--every', action='store_true', help="a row per configuration instead of each model's best on validation")
     cp.add_argument('--valid', action='store_true', help="a column of validation Recall@10")
+    cp.add_argument('--vs', metavar='MODEL', help="test MA-GNN against this model's row, or 'paper': the best of the paper's Table 2 baselines on validation (default: the best baseline on validation)")
     sub.add_parser('campaign', add_help=False, help="run a study's trials (rows x seeds) resumably (magnn campaign --help; nbs/13_campaign)")
     lab = sub.add_parser('lab', help="open JupyterLab on the notebooks, with the package importable",
                          description="JupyterLab on this repository (nbs/ open), its kernels importing this checkout's magnn. "
@@ -247,7 +248,7 @@ def _sweep(a):
 def _compare(a):
     from magnn.compare import compare
     from magnn.results import text_table
-    table = _quietly(compare, a.runs, paper=a.paper, csv=a.csv, every=a.every, valid=a.valid)
+    table = _quietly(compare, a.runs, paper=a.paper, csv=a.csv, every=a.every, valid=a.valid, vs=a.vs)
     print(text_table(table) if sys.stdout.isatty() else table)   # plain columns in a terminal, Markdown when piped or redirected
     if a.csv: print(f"csv: {a.csv}")
 

@@ -13,7 +13,7 @@ from .results import load_runs, notes, PAPER_TABLE2, TABLE2_ROWS, PROPOSED, _pm
 from .runs import read_run
 
 # %% auto #0
-__all__ = ['ORDER', 'choose', 'paired_tests', 'compare_frame', 'compare_markdown', 'compare', 'verdicts']
+__all__ = ['ORDER', 'BASIS', 'choose', 'paired_tests', 'compare_frame', 'compare_markdown', 'compare', 'verdicts']
 
 # %% ../nbs/12_compare.ipynb #a3606e83
 ORDER = ('pop', 'markov', 'ease', *(m for m in TABLE2_ROWS if m != PROPOSED), 'gsasrec', 'hgn', PROPOSED)   # untrained models, Table 2's rows, newer ones, the paper's model last
@@ -61,10 +61,24 @@ def paired_tests(a:pd.DataFrame, b:pd.DataFrame, metric:str='recall@10',
     return out
 
 # %% ../nbs/12_compare.ipynb #2bf0ac95
+BASIS = {None: 'the best baseline on validation', 'paper': "the best of the paper's baselines on validation", 'model': 'the baseline asked for'}
+
+def _baseline(g:pd.DataFrame, vs:str|None) -> pd.Series:
+    "The row of one dataset's frame `g` that MA-GNN is tested against (see `compare_frame`'s `vs`)."
+    b = g[g.model != PROPOSED]
+    if vs == 'paper': b = b[b.model.isin(TABLE2_ROWS)]
+    elif vs is not None: b = b[b.model == vs]
+    if b.empty:
+        have = ', '.join(sorted(set(g.model) - {PROPOSED})) or 'none'
+        raise MagnnError(f"--vs {vs}: no {'baseline of the paper' if vs == 'paper' else 'model ' + repr(vs)} among the runs of {g.dataset.iloc[0]} "
+                         f"(baselines here: {have}); give one of them, or 'paper'")
+    return b.sort_values('valid_ndcg10').iloc[-1]
+
 def compare_frame(runs:pd.DataFrame, # from `load_runs`
                   paper:bool=False,  # add the paper's Table 2 numbers
                   every:bool=False,  # a row per configuration, not only each model's best on validation
                   valid:bool=False,  # add validation Recall@10 (mean, std)
+                  vs:str|None=None,  # MA-GNN's tests against: None the best baseline on validation; 'paper' the best of the paper's Table 2 baselines on validation; or a model's name
                  ) -> pd.DataFrame:
     "Table 2 as a frame: dataset, model, method, seeds, mean and std of each metric, the paper's numbers, the tests."
     ch = choose(runs, every)
@@ -85,13 +99,15 @@ def compare_frame(runs:pd.DataFrame, # from `load_runs`
     df['order'] = [ORDER.index(m) if m in ORDER else len(ORDER) for m in df.model]
     df = df.sort_values(['dataset', 'order', 'model', 'method']).drop(columns='order').reset_index(drop=True)
     df['p_users'], df['p_seeds'] = float('nan'), float('nan')
+    df['vs'], df['vs_why'] = None, None
     for ds, g in df.groupby('dataset'):
         if PROPOSED not in set(g.model) or (g.model != PROPOSED).sum() == 0: continue   # nothing to test against
-        base = g[g.model != PROPOSED].sort_values('valid_ndcg10').iloc[-1]
+        base = _baseline(g, vs)
         for i in g.index[g.model == PROPOSED]:
             t = paired_tests(ch[(ch.dataset == ds) & (ch.method == df.method[i])], ch[(ch.dataset == ds) & (ch.method == base.method)], fixed=base.fixed)
             df.loc[i, ['p_users', 'p_seeds']] = t['p_users'], t['p_seeds']
             df.loc[i, 'vs'] = base.method
+            df.loc[i, 'vs_why'] = BASIS[vs if vs in BASIS else 'model']
             df.loc[i, 'delta'] = df.loc[i, 'recall@10 mean'] - base['recall@10 mean']
     return df
 
@@ -117,16 +133,17 @@ def compare_markdown(df:pd.DataFrame, legend:bool=True) -> str:
             cells += [pv(r.p_users) + (f" vs {r.vs}" if isinstance(r.get('vs'), str) and not np.isnan(r.p_users) else ''), pv(r.p_seeds)] + ([f"{r.cpu_h:.2f}"] if cost else [])
             lines.append('| ' + ' | '.join(cells) + ' |')
         out.append('\n'.join(lines))
-    return '\n\n'.join(out) + ('' if not legend else "\n\nBest in each column in bold, second underlined; epochs: mean best and run epochs of the model selection ('time limit': at least one seed was stopped by its time budget, not converged). p: paired t-test of MA-GNN's test Recall@10 against the best baseline on validation, over test users (averaged over seeds) and over seeds; * where p ≤ 0.01 and MA-GNN is the higher, '(lower)' where it is the lower. CPU h (where every run recorded it): the process CPU hours of the row's runs, training, refit and evaluation.\n" + notes())
+    return '\n\n'.join(out) + ('' if not legend else "\n\nBest in each column in bold, second underlined; epochs: mean best and run epochs of the model selection ('time limit': at least one seed was stopped by its time budget, not converged). p: paired t-test of MA-GNN's test Recall@10 against " + next(iter(df['vs_why'].dropna()), BASIS[None]) + ", over test users (averaged over seeds) and over seeds; * where p ≤ 0.01 and MA-GNN is the higher, '(lower)' where it is the lower. CPU h (where every run recorded it): the process CPU hours of the row's runs, training, refit and evaluation.\n" + notes())
 
 def compare(paths, # sweep or run folders (searched recursively)
             paper:bool=False, csv:str|Path|None=None,
             every:bool=False, # a row per configuration, not only each model's best on validation
             valid:bool=False, # a column of validation Recall@10
             legend:bool=True, # end with the line saying how to read the table
+            vs:str|None=None, # MA-GNN's tests against (`compare_frame`)
            ) -> str:
     "Table 2 in Markdown from the run folders under `paths` (and as CSV to `csv`)."
-    df = compare_frame(load_runs(paths), paper, every, valid)
+    df = compare_frame(load_runs(paths), paper, every, valid, vs)
     if csv is not None:
         Path(csv).parent.mkdir(parents=True, exist_ok=True); df.to_csv(csv, index=False)
     return compare_markdown(df, legend)
@@ -136,7 +153,7 @@ def _mean_std(r, m) -> str: return _pm(r[f'{m} mean'], r[f'{m} std'], r.seeds)  
 
 def verdicts(df:pd.DataFrame, # from `compare_frame`
             ) -> list[str]:
-    "One Markdown sentence per MA-GNN row: against the best baseline on validation, the difference, both p-values."
+    "One Markdown sentence per MA-GNN row: against the baseline it was tested against (`compare_frame`'s `vs`), the difference, both p-values."
     out = []
     for _, r in df[df.model == PROPOSED].iterrows():
         if not isinstance(r.get('vs'), str): continue
@@ -150,7 +167,7 @@ def verdicts(df:pd.DataFrame, # from `compare_frame`
         spread = max(r['recall@10 std'], b['recall@10 std']) if r.seeds > 1 and b.seeds > 1 else None
         p = ', '.join(f"p = {v:.2g} over {k}" for k, v in tested) or 'no test possible'
         n = lambda k: f"{k} seed" + ('s' if k > 1 else '')
-        out.append(f"- `{r.method}` ({n(r.seeds)}) {word} `{b.method}` ({n(b.seeds)}), the best baseline on validation: "
+        out.append(f"- `{r.method}` ({n(r.seeds)}) {word} `{b.method}` ({n(b.seeds)}), {r.get('vs_why', BASIS[None])}: "
                    f"test Recall@10 {_mean_std(r, 'recall@10')} against {_mean_std(b, 'recall@10')} ({d:+.4f}; {p}), NDCG@10 {_mean_std(r, 'ndcg@10')} against "
                    f"{_mean_std(b, 'ndcg@10')}" + ('; the difference is within the seed spread' if spread is not None and abs(d) <= spread else '') + '.')
     return out

@@ -46,6 +46,10 @@ def test_compare_two_models_two_seeds(shared_data, tmp_path, cli):
     row = [l for l in out.splitlines() if l.startswith('| magnn |')][0]
     assert 'vs bprmf' in row, row
     assert (tmp_path/'t2.csv').read_text().startswith('dataset,model,method')
+    code, out, err = cli('compare', tmp_path/'S2', '--vs', 'paper')          # BPRMF is one of the paper's baselines
+    assert code == 0 and "against the best of the paper's baselines on validation" in out, err
+    code, _, err = cli('compare', tmp_path/'S2', '--vs', 'sasrec')
+    one_line_error(code, err, "--vs sasrec: no model 'sasrec' among the runs of ml-100k (baselines here: bprmf)")
 
 def test_bad_sweeps(tmp_path, cli):
     code, _, err = cli('sweep', '--model', 'bprmf', 'h=5,10', '--out', tmp_path/'S')
