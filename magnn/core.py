@@ -12,19 +12,21 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['CPP_EXP', 'MagnnError', 'seed_everything', 'get_device', 'data_dirs', 'cache_dir', 'atomic_path', 'write_json',
-           'env_info', 'Seqs', 'Split', 'Dataset', 'Batch', 'tanh', 'cpu_kernel', 'core_kernel', 'index_add_rows',
-           'rows', 'rows_many', 'dot_kernel', 'gather_dot', 'dropout', 'Dropout', 'tune_malloc']
+__all__ = ['MAX_SEED', 'CPP_EXP', 'MagnnError', 'seed_everything', 'get_device', 'data_dirs', 'cache_dir', 'atomic_path',
+           'write_json', 'env_info', 'Seqs', 'Split', 'Dataset', 'Batch', 'tanh', 'cpu_kernel', 'core_kernel',
+           'index_add_rows', 'rows', 'rows_many', 'dot_kernel', 'gather_dot', 'dropout', 'Dropout', 'tune_malloc']
 
 # %% ../nbs/00_core.ipynb #815be25f
 class MagnnError(Exception):
     "An error caused by the user's input: the CLI prints its message on one line and exits with code 2."
 
 # %% ../nbs/00_core.ipynb #ff43dab7
-def seed_everything(seed:int # the one seed for Python, NumPy and PyTorch (CPU and CUDA)
+MAX_SEED = 2**32 - 1   # the largest seed: NumPy's legacy seed is 32-bit, and a larger one would alias a smaller one there
+
+def seed_everything(seed:int # the one seed for Python, NumPy and PyTorch (CPU and CUDA), 0 to MAX_SEED
                    ) -> np.random.Generator:
     "Seed every random number generator we use and return a NumPy `Generator` seeded the same way."
-    random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
+    random.seed(seed); np.random.seed(seed); torch.manual_seed(seed)
     return np.random.default_rng(seed)
 
 # %% ../nbs/00_core.ipynb #b487903e

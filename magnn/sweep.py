@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools, json, math, os, random, re, sys, time
 from dataclasses import dataclass, asdict
 from pathlib import Path
-from .core import MagnnError, write_json
+from .core import MagnnError, MAX_SEED, write_json
 from .evaluate import HEADLINE
 from .runs import run_state
 
@@ -80,7 +80,7 @@ class Sweep:
             opts = {k: v for k, v in t.items() if k != 'seed'}
             make_config(self.model, opts)
             s = t.get('seed', '0')
-            if not re.fullmatch(r'\d+', s) or int(s) > 2**32 - 1: raise MagnnError(f"seed={s}: a seed is a whole number from 0 to {2**32 - 1}")
+            if not re.fullmatch(r'\d+', s) or int(s) > MAX_SEED: raise MagnnError(f"seed={s}: a seed is a whole number from 0 to {MAX_SEED}")
         return self
 
 _NOT_IDENTITY = ('time_limit', 'device', 'data_dir')   # how and where it runs, not what it runs: a clone of results/ resumes from its own ../shared/data

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from tqdm.auto import tqdm
-from .core import MagnnError, Seqs, seed_everything, get_device, atomic_path, tune_malloc, core_kernel, index_add_rows
+from .core import MagnnError, Seqs, MAX_SEED, seed_everything, get_device, atomic_path, tune_malloc, core_kernel, index_add_rows
 from .config import RunConfig, TrainConfig, DATASET_DEFAULTS
 from .contract import Recommender, bpr_loss
 from .models import get_model, make_config, make_model
@@ -185,9 +185,9 @@ def load_checkpoint(path:Path, model, opt, stopper:EarlyStopping, gen:torch.Gene
 
 # %% ../nbs/06_train.ipynb #6cf158a9
 def check_seed(seed):
-    "Raise `MagnnError` unless `seed` is a whole number in [0, 2**63) (what torch can seed)."
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**63:
-        raise MagnnError(f"--seed {seed}: a seed is a whole number >= 0 and < 2**63")
+    "Raise `MagnnError` unless `seed` is a whole number from 0 to `MAX_SEED` (what every generator we seed takes)."
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed <= MAX_SEED:
+        raise MagnnError(f"--seed {seed}: a seed is a whole number from 0 to {MAX_SEED}")
 
 def check_epochs(epochs):
     "Raise `MagnnError` unless `epochs` is a whole number >= 1."
