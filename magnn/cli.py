@@ -8,7 +8,7 @@ import argparse, hashlib, json, math, os, re, signal, subprocess, sys, time
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['FIGURE_TYPES', 'metrics_table', 'CliError', 'lab_path', 'main', 'console']
+__all__ = ['MAX_SEED', 'FIGURE_TYPES', 'metrics_table', 'CliError', 'lab_path', 'main', 'console']
 
 # %% ../nbs/08_cli.ipynb #409af3e1
 def metrics_table(cols:dict[str, dict], # column name -> {metric: value}
@@ -56,6 +56,7 @@ def _decimal(flag:str, lo:float, hi:float, open_lo:bool=True, what:str='a number
         return x
     return conv
 
+MAX_SEED = 2**32 - 1   # core.MAX_SEED, written here so that the command line is read without importing torch (checked below)
 _seed, _epochs = _whole('--seed', 0, MAX_SEED), _whole('--epochs', 1, 10**6)
 _seconds = _decimal('--time-limit', 0, 10**9, what='a number of seconds')
 
