@@ -357,7 +357,8 @@ def main(argv:list[str]|None=None) -> int:
         out = Path(a.out or Path('results')/f"{a.study}-{Path(a.dataset).name}"/'campaign')   # a set of the study folder
         trials = plan(rows, a.seeds, out)
         check(trials, a.extra)
-        if a.deadline is not None and a.deadline <= 0 or a.slack <= 0: raise MagnnError(f"--deadline {a.deadline} --slack {a.slack}: both must be above 0")
+        for k in ('deadline', 'slack'):
+            if getattr(a, k) is not None and not getattr(a, k) > 0: raise MagnnError(f"--{k} {getattr(a, k)}: give a number of seconds above 0" if k == 'deadline' else f"--slack {a.slack}: give a factor above 0 (wall seconds per CPU second, e.g. 1.5)")
         if a.dry_run: print(show_plan(trials, a.extra)); return 0
         start = datetime.datetime.now().isoformat(timespec='seconds')
         session = dict(id=uuid.uuid4().hex[:12], start=start, host=platform.node(), commit=_commit(), device=a.device, jobs=a.jobs, threads=a.threads, deadline=a.deadline)

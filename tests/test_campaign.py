@@ -132,4 +132,5 @@ def test_deadline_starts_what_fits(tmp_path, capsys):
     assert 'start sasrec/seed1 (new)' in o and 'start bprmf' not in o, o
     assert 'deadline: 1 trials would not finish in the 60 min left' in o, o
     assert trial_state(tmp_path/'s'/'sasrec'/'seed1') == 'done' and trial_state(tmp_path/'s'/'bprmf'/'seed1') == 'new'
-    assert main(args + ['--seeds', '2', '--deadline', '0']) == 2 and '--deadline 0.0 --slack 1.5: both must be above 0' in capsys.readouterr().err
+    assert main(args + ['--seeds', '2', '--deadline', '0']) == 2 and '--deadline 0.0: give a number of seconds above 0' in capsys.readouterr().err
+    assert main(args + ['--slack', 'nan']) == 2 and '--slack nan: give a factor above 0' in capsys.readouterr().err
