@@ -11,8 +11,8 @@ from .core import MagnnError, write_json
 
 # %% auto #0
 __all__ = ['BUDGET', 'MAGNN_PE', 'TABLE2', 'FIG3', 'STUDIES', 'Row', 'Trial', 'plan', 'check', 'trial_state', 'run_trial',
-           'read_ledger', 'run_cpu', 'estimates', 'cpu_left', 'next_trial', 'run_campaign', 'write_study', 'row_of',
-           'select', 'progress', 'show_plan', 'main']
+           'read_ledger', 'run_cpu', 'estimates', 'cpu_left', 'next_trial', 'simulate', 'run_campaign', 'write_study',
+           'row_of', 'select', 'progress', 'show_plan', 'main']
 
 # %% ../nbs/13_campaign.ipynb #4641e15a
 @dataclass(frozen=True)
@@ -146,6 +146,21 @@ def next_trial(todo:list[Trial], # the trials not started yet, in order
               ) -> Trial|None:
     "The first trial of `todo` expected to finish before the deadline (one without an estimate always may), else None."
     return next((t for t in todo if left is None or est.get(t.name) is None or est[t.name] * slack <= left), None)
+
+def simulate(todo:list[Trial], est:dict, deadline:float, jobs:int=2, slack:float=1.5) -> list[Trial]:
+    "The trials the driver would start before `deadline` (seconds), in order, if each took its estimate × `slack` (one without an estimate: until the deadline)."
+    free, todo, started = [0.] * jobs, list(todo), []   # when each slot is next free
+    while todo:
+        free.sort(); now = free[0]
+        if now >= deadline: break                        # at the deadline nothing more starts
+        t = next_trial(todo, est, deadline - now, slack)
+        if t is None:                                    # nothing fits now: wait for a running trial, or stop if none runs
+            later = [f for f in free if f > now]
+            if not later: break
+            free[0] = min(later); continue
+        todo.remove(t); started.append(t)
+        free[0] = now + (est[t.name] * slack if est.get(t.name) is not None else deadline)
+    return started
 
 
 # %% ../nbs/13_campaign.ipynb #aa02e6e1
@@ -333,17 +348,26 @@ def progress(out:str|Path) -> str:
         return f"(epoch {ck['epoch']}, best {ck['stopper']['best_epoch']})"
     except Exception: return ''   # a display only: a damaged checkpoint is reported when the trial resumes
 
-def show_plan(trials:list[Trial], extra=()) -> str:
-    "The trials in order with their state (and an interrupted one's progress) and options, and an estimate of the CPU time left (what --dry-run prints)."
+def show_plan(trials:list[Trial], extra=(),
+              deadline:float|None=None, jobs:int=2, slack:float=1.5, device:str|None=None, # with a deadline: which trials would start before it
+             ) -> str:
+    "The trials in order with their state (and an interrupted one's progress) and options, an estimate of the CPU time left, and with a deadline which trials would start (what --dry-run prints)."
     states = [trial_state(t.out) for t in trials]
     w = max([len(t.name) for t in trials] + [5])
     lines = [f"{i + 1:>4}  {t.name:<{w}}  {s:<7}  {t.row.model}  {' '.join(t.options(extra))}" + (f"  {progress(t.out)}" if s == 'resume' else '')
              for i, (t, s) in enumerate(zip(trials, states))]
     n = {k: states.count(k) for k in ('done', 'resume', 'restart', 'new')}
-    left, unknown = cpu_left(trials, states, read_ledger(trials[0].out.parent.parent) if trials else [])
+    ledger = read_ledger(trials[0].out.parent.parent) if trials else []
+    left, unknown = cpu_left(trials, states, ledger)
     est = '' if n['done'] == len(trials) else (f"; about {left / 3600:.1f} CPU-hours left at the finished trials' cost" + (f" ({unknown} trials of rows with none finished not counted)" if unknown else '')
                                                if unknown < len(trials) - n['done'] else "; no finished trial of their rows yet to estimate the time left")
-    return '\n'.join(lines + [f"{len(trials)} trials: " + ', '.join(f"{v} {k}" for k, v in n.items()) + est])
+    out = lines + [f"{len(trials)} trials: " + ', '.join(f"{v} {k}" for k, v in n.items()) + est]
+    if deadline is not None:
+        todo = [t for t, s in zip(trials, states) if s != 'done']
+        go = simulate(todo, estimates(trials, states, ledger, device), deadline, jobs, slack)
+        out.append(f"within --deadline {deadline:.0f} s ({jobs} at once, {slack} wall s per CPU s): would start " + (', '.join(t.name for t in go) or 'nothing')
+                   + f"; {len(todo) - len(go)} left for later")
+    return '\n'.join(out)
 
 def main(argv:list[str]|None=None) -> int:
     "`magnn campaign` (also `python -m magnn.campaign`); returns the exit code (1 if a trial failed, 130 if stopped)."
@@ -359,7 +383,7 @@ def main(argv:list[str]|None=None) -> int:
         check(trials, a.extra)
         for k in ('deadline', 'slack'):
             if getattr(a, k) is not None and not getattr(a, k) > 0: raise MagnnError(f"--{k} {getattr(a, k)}: give a number of seconds above 0" if k == 'deadline' else f"--slack {a.slack}: give a factor above 0 (wall seconds per CPU second, e.g. 1.5)")
-        if a.dry_run: print(show_plan(trials, a.extra)); return 0
+        if a.dry_run: print(show_plan(trials, a.extra, a.deadline, a.jobs, a.slack, a.device)); return 0
         start = datetime.datetime.now().isoformat(timespec='seconds')
         session = dict(id=uuid.uuid4().hex[:12], start=start, host=platform.node(), commit=_commit(), device=a.device, jobs=a.jobs, threads=a.threads, deadline=a.deadline)
         out.mkdir(parents=True, exist_ok=True)

@@ -127,6 +127,8 @@ def test_deadline_starts_what_fits(tmp_path, capsys):
     recs[0]['cpu_s'] = 1e6                                           # as if BPRMF took 11 CPU-days
     led.write_text(''.join(json.dumps(r) + '\n' for r in recs))
     capsys.readouterr()
+    assert main(args + ['--seeds', '2', '--deadline', '3600', '--dry-run']) == 0      # the dry run says what would start
+    assert capsys.readouterr().out.splitlines()[-1] == 'within --deadline 3600 s (1 at once, 1.5 wall s per CPU s): would start sasrec/seed1; 1 left for later'
     assert main(args + ['--seeds', '2', '--deadline', '3600']) == 130
     o = capsys.readouterr().out
     assert 'start sasrec/seed1 (new)' in o and 'start bprmf' not in o, o
