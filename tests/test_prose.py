@@ -88,10 +88,11 @@ def _faithful():
     spread, row, study = largest_spread()
     from magnn.results import PAPER_TABLE2
     gap = PAPER_TABLE2['amazon-cds']['magnn'][0] - seed('eq6-matrices/converged', BI('0'))
-    assert 1 < gap / spread < 2, (row, study, gap, spread)   # the page's words: above one seed's spread, under two
+    assert gap / spread < 2, (row, study, gap, spread)   # the page's words: under two seeds' spread (so one run cannot tell)
+    words = "within one seed's spread" if gap <= spread else "more than one seed's spread but less than two"
     where = {'table2-amazon-cds': 'the Table 2 campaign', 'table3-amazon-cds': 'Table 3'}[study]   # a new study: name it in the sentence
     return (f"{limit / 60:.0f}", str(m['epochs_run']), f4(c[60]), f4(c[78]), f4(c[max(c)]), f4(seed(EQ6, BI('0'))), pm(vals(EQ6, BI('0'))),
-            f4(gap), f"{gap / spread:.1f}", f4(spread), row, where)
+            f4(gap), f"{gap / spread:.1f}", f4(spread), row, where, words)
 
 def _best_epochs():
     r = runs(EQ6)
@@ -152,7 +153,7 @@ CLAIMS = [  # (page, sentence with {} for each number, the numbers from the data
     ('report', "stopped on its {}-minute limit at epoch {}; validation Recall@10 was flat from epoch 60 to 78 ({} at both) and then reached {} at its last check, so more epochs might add a little; at 30 epochs the same setting gave {} ({} over 3 seeds). - It is above BPRMF",
      lambda: (lambda c, l, m: (f"{l / 60:.0f}", str(m['epochs_run']), *([f4(c[60])] if f4(c[60]) == f4(c[78]) else ['differ']), f4(c[max(c)]),
                                f4(seed(EQ6, BI('0'))), pm(vals(EQ6, BI('0')))))(*_curve())),
-    ('report', "below the paper by {}, {} times the largest seed spread we measured on CDs (a standard deviation of {} over seeds, for `{}` in {})", lambda: _faithful()[-5:]),
+    ('report', "below the paper by {}, {} times the largest seed spread we measured on CDs (a standard deviation of {} over seeds, for `{}` in {}). That is {}, so this one run", lambda: _faithful()[-6:]),
     ('report', "The gaps between neighbouring rows ({} to {}) are no larger than the difference between two seeds of one row (up to {}, for gating)", _table3_gaps),
     ('report', "MF+S reaches {} and {} validation Recall@10 (seeds 0, 1) against MF's {} and {}",
      lambda: (*(f4(v) for v in vals(MFS, 'magnn-diag:mf+s [s_linear]', 'valid')), *(f4(v) for v in vals(MFS, 'magnn:mf', 'valid')))),
