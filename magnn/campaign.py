@@ -134,10 +134,13 @@ def estimates(trials:list[Trial], states:list[str], # the trials and their `tria
             max(0., sum(done[t.row.name]) / len(done[t.row.name]) - (spent(t.out) if s == 'resume' else 0.))
             for t, s in zip(trials, states) if s != 'done'}
 
+def _total(est:dict) -> tuple[float, int]:
+    "(the sum of the known estimates, how many are unknown)."
+    return sum(e for e in est.values() if e is not None), sum(e is None for e in est.values())
+
 def cpu_left(trials:list[Trial], states:list[str], ledger:list[dict], spent=run_cpu) -> tuple[float, int]:
     "(CPU seconds the unfinished trials will take, estimated, and how many could not be): the sum of their `estimates`."
-    est = estimates(trials, states, ledger, spent=spent)
-    return sum(e for e in est.values() if e is not None), sum(e is None for e in est.values())
+    return _total(estimates(trials, states, ledger, spent=spent))
 
 def next_trial(todo:list[Trial], # the trials not started yet, in order
                est:dict,          # trial name -> estimated seconds (None: not known), from `estimates`
@@ -357,14 +360,14 @@ def show_plan(trials:list[Trial], extra=(),
     lines = [f"{i + 1:>4}  {t.name:<{w}}  {s:<7}  {t.row.model}  {' '.join(t.options(extra))}" + (f"  {progress(t.out)}" if s == 'resume' else '')
              for i, (t, s) in enumerate(zip(trials, states))]
     n = {k: states.count(k) for k in ('done', 'resume', 'restart', 'new')}
-    ledger = read_ledger(trials[0].out.parent.parent) if trials else []
-    left, unknown = cpu_left(trials, states, ledger)
+    est_all = estimates(trials, states, read_ledger(trials[0].out.parent.parent) if trials else [], device)   # once: it reads resumable checkpoints
+    left, unknown = _total(est_all)
     est = '' if n['done'] == len(trials) else (f"; about {left / 3600:.1f} CPU-hours left at the finished trials' cost" + (f" ({unknown} trials of rows with none finished not counted)" if unknown else '')
                                                if unknown < len(trials) - n['done'] else "; no finished trial of their rows yet to estimate the time left")
     out = lines + [f"{len(trials)} trials: " + ', '.join(f"{v} {k}" for k, v in n.items()) + est]
     if deadline is not None:
         todo = [t for t, s in zip(trials, states) if s != 'done']
-        go = simulate(todo, estimates(trials, states, ledger, device), deadline, jobs, slack)
+        go = simulate(todo, est_all, deadline, jobs, slack)
         out.append(f"within --deadline {deadline:.0f} s ({jobs} at once, {slack} wall s per CPU s): would start " + (', '.join(t.name for t in go) or 'nothing')
                    + f"; {len(todo) - len(go)} left for later")
     return '\n'.join(out)
@@ -381,8 +384,8 @@ def main(argv:list[str]|None=None) -> int:
         out = Path(a.out or Path('results')/f"{a.study}-{Path(a.dataset).name}"/'campaign')   # a set of the study folder
         trials = plan(rows, a.seeds, out)
         check(trials, a.extra)
-        for k in ('deadline', 'slack'):
-            if getattr(a, k) is not None and not getattr(a, k) > 0: raise MagnnError(f"--{k} {getattr(a, k)}: give a number of seconds above 0" if k == 'deadline' else f"--slack {a.slack}: give a factor above 0 (wall seconds per CPU second, e.g. 1.5)")
+        if a.deadline is not None and not a.deadline > 0: raise MagnnError(f"--deadline {a.deadline}: give a number of seconds above 0")
+        if not a.slack > 0: raise MagnnError(f"--slack {a.slack}: give a factor above 0 (wall seconds per CPU second, e.g. 1.5)")
         if a.dry_run: print(show_plan(trials, a.extra, a.deadline, a.jobs, a.slack, a.device)); return 0
         start = datetime.datetime.now().isoformat(timespec='seconds')
         session = dict(id=uuid.uuid4().hex[:12], start=start, host=platform.node(), commit=_commit(), device=a.device, jobs=a.jobs, threads=a.threads, deadline=a.deadline)
